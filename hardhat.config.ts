@@ -5,7 +5,7 @@ import { defineConfig } from "hardhat/config";
 // Hardhat cannot download solc on these machines: both profiles point at the solcjs build that
 // the pinned npm `solc` package ships (see ../shared/STACK.md, "Contracts").
 const require = createRequire(import.meta.url);
-const SOLC_VERSION: string = require("solc/package.json").version;
+const SOLC_VERSION = (require("solc/package.json") as { version: string }).version;
 const SOLC_PATH: string = require.resolve("solc/soljson.js");
 
 const settings = {

@@ -44,10 +44,11 @@ contract StoaAssets is ERC721URIStorage, ERC2981 {
     /// @param royaltyReceiver Receiver of royalties; address(0) for no royalty.
     /// @param royaltyBps Royalty in basis points of each sale price, at most MAX_ROYALTY_BPS.
     /// @return tokenId The new token's id.
-    function mint(string calldata metadataCid, address royaltyReceiver, uint96 royaltyBps)
-        external
-        returns (uint256 tokenId)
-    {
+    function mint(
+        string calldata metadataCid,
+        address royaltyReceiver,
+        uint96 royaltyBps
+    ) external returns (uint256 tokenId) {
         if (bytes(metadataCid).length == 0) revert EmptyMetadataCid();
         if (royaltyBps > MAX_ROYALTY_BPS) revert RoyaltyAboveCap(royaltyBps, MAX_ROYALTY_BPS);
         tokenId = ++totalMinted;
@@ -71,12 +72,7 @@ contract StoaAssets is ERC721URIStorage, ERC2981 {
     }
 
     /// @inheritdoc ERC721URIStorage
-    function supportsInterface(bytes4 interfaceId)
-        public
-        view
-        override(ERC721URIStorage, ERC2981)
-        returns (bool)
-    {
+    function supportsInterface(bytes4 interfaceId) public view override(ERC721URIStorage, ERC2981) returns (bool) {
         return super.supportsInterface(interfaceId);
     }
 

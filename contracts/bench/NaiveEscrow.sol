@@ -29,14 +29,24 @@ contract NaiveEscrow {
         treasury = treasury_;
     }
 
-    function createOrder(address seller, address arbiter, bytes32 listingHash, uint64 deadline)
-        external
-        payable
-        returns (uint256 orderId)
-    {
+    function createOrder(
+        address seller,
+        address arbiter,
+        bytes32 listingHash,
+        uint64 deadline
+    ) external payable returns (uint256 orderId) {
         orderId = ++orderCount;
         orders[orderId] = Order(
-            msg.sender, seller, arbiter, address(0), msg.value, listingHash, uint64(block.timestamp), deadline, 100, 1
+            msg.sender,
+            seller,
+            arbiter,
+            address(0),
+            msg.value,
+            listingHash,
+            uint64(block.timestamp),
+            deadline,
+            100,
+            1
         );
         emit OrderCreated(orderId, msg.sender, seller);
     }

@@ -70,10 +70,7 @@ contract StakingVault is ERC4626, AccessControl, IArbiterStake {
     /// @param asset_ The staked token (StoaToken).
     /// @param admin The DAO timelock: receives DEFAULT_ADMIN_ROLE and SLASHER_ROLE.
     /// @param unbondingPeriod_ Initial unbonding period in seconds.
-    constructor(IERC20 asset_, address admin, uint32 unbondingPeriod_)
-        ERC20("Staked Stoa", "sSTOA")
-        ERC4626(asset_)
-    {
+    constructor(IERC20 asset_, address admin, uint32 unbondingPeriod_) ERC20("Staked Stoa", "sSTOA") ERC4626(asset_) {
         if (admin == address(0)) revert ZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(SLASHER_ROLE, admin);
@@ -120,10 +117,12 @@ contract StakingVault is ERC4626, AccessControl, IArbiterStake {
     /// @notice Slashes `assets` of the stake of `account` to `recipient` (usually the treasury),
     /// whether or not a withdrawal is pending.
     /// @param reasonCid IPFS CID of the document that explains the slash.
-    function slash(address account, uint256 assets, address recipient, string calldata reasonCid)
-        external
-        onlyRole(SLASHER_ROLE)
-    {
+    function slash(
+        address account,
+        uint256 assets,
+        address recipient,
+        string calldata reasonCid
+    ) external onlyRole(SLASHER_ROLE) {
         if (assets == 0) revert ZeroAmount();
         if (recipient == address(0)) revert ZeroAddress();
         uint256 stake = convertToAssets(balanceOf(account));
@@ -167,10 +166,13 @@ contract StakingVault is ERC4626, AccessControl, IArbiterStake {
         super._deposit(caller, receiver, assets, shares);
     }
 
-    function _withdraw(address caller, address receiver, address owner, uint256 assets, uint256 shares)
-        internal
-        override
-    {
+    function _withdraw(
+        address caller,
+        address receiver,
+        address owner,
+        uint256 assets,
+        uint256 shares
+    ) internal override {
         _reducePrincipal(owner, assets);
         super._withdraw(caller, receiver, owner, assets, shares);
     }

@@ -147,11 +147,12 @@ contract Certificates is AccessControl, IERC721, IERC721Metadata, IERC5192 {
     // ---------------------------------------------------------------- verifying
 
     /// @notice The status of certificate (recipient, digest) in batch `root`, proven by `proof`.
-    function verify(bytes32 root, bytes32[] calldata proof, address recipient, bytes32 digest)
-        external
-        view
-        returns (CertificateStatus)
-    {
+    function verify(
+        bytes32 root,
+        bytes32[] calldata proof,
+        address recipient,
+        bytes32 digest
+    ) external view returns (CertificateStatus) {
         if (_batches[root].issuer == address(0)) return CertificateStatus.Unknown;
         if (!MerkleProof.verifyCalldata(proof, root, leafHash(recipient, digest))) return CertificateStatus.Unknown;
         return _revoked[_revocationKey(root, digest)] ? CertificateStatus.Revoked : CertificateStatus.Valid;
@@ -248,8 +249,11 @@ contract Certificates is AccessControl, IERC721, IERC721Metadata, IERC5192 {
 
     /// @inheritdoc IERC165
     function supportsInterface(bytes4 interfaceId) public view override(AccessControl, IERC165) returns (bool) {
-        return interfaceId == type(IERC721).interfaceId || interfaceId == type(IERC721Metadata).interfaceId
-            || interfaceId == type(IERC5192).interfaceId || super.supportsInterface(interfaceId);
+        return
+            interfaceId == type(IERC721).interfaceId ||
+            interfaceId == type(IERC721Metadata).interfaceId ||
+            interfaceId == type(IERC5192).interfaceId ||
+            super.supportsInterface(interfaceId);
     }
 
     // ---------------------------------------------------------------- internals

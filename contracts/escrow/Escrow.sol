@@ -29,11 +29,13 @@ abstract contract Escrow is Payments {
     /// @dev Checks the parties with the registry and `deadline` against its windows, and returns
     /// the terms to snapshot. Reverts with the registry's error on a denied party, an ineligible
     /// arbiter or a refused token.
-    function _escrowTerms(address payer, address payee, address arbiter, address token, uint256 deadline)
-        internal
-        view
-        returns (Terms memory)
-    {
+    function _escrowTerms(
+        address payer,
+        address payee,
+        address arbiter,
+        address token,
+        uint256 deadline
+    ) internal view returns (Terms memory) {
         StoaRegistry.Params memory params = registry.escrowTerms(payer, payee, arbiter, token);
         _requireDeadline(deadline, params);
         return Terms(params.protocolFeeBps, params.arbiterFeeBps, params.rulingPeriod);
@@ -48,11 +50,12 @@ abstract contract Escrow is Payments {
     }
 
     /// @dev The split of `amount` for `outcome`; `payerBps` only matters for a ruling.
-    function _split(Outcome outcome, uint256 amount, uint256 payerBps, Terms memory terms)
-        internal
-        pure
-        returns (Split memory)
-    {
+    function _split(
+        Outcome outcome,
+        uint256 amount,
+        uint256 payerBps,
+        Terms memory terms
+    ) internal pure returns (Split memory) {
         if (outcome == Outcome.Refunded) return EscrowMath.refund(amount);
         if (outcome == Outcome.Ruled) {
             return EscrowMath.rule(amount, payerBps, terms.arbiterFeeBps, terms.protocolFeeBps);

@@ -51,11 +51,12 @@ library EscrowMath {
 
     /// @notice A ruling: the arbiter takes its fee, the payer `payerBps` of the rest, the payee
     /// the remainder minus the protocol fee on it.
-    function rule(uint256 amount, uint256 payerBps, uint256 arbiterFeeBps, uint256 protocolFeeBps)
-        internal
-        pure
-        returns (Split memory split)
-    {
+    function rule(
+        uint256 amount,
+        uint256 payerBps,
+        uint256 arbiterFeeBps,
+        uint256 protocolFeeBps
+    ) internal pure returns (Split memory split) {
         if (payerBps > BPS) revert BpsAboveWhole(payerBps);
         split.arbiterFee = fee(amount, arbiterFeeBps);
         uint256 rest = amount - split.arbiterFee;
@@ -72,11 +73,11 @@ library EscrowMath {
 
     /// @notice A direct sale at `price`: `royalty` to the creator, the protocol fee on the price,
     /// the remainder to the seller. Reverts if royalty and fee together exceed the price.
-    function sale(uint256 price, uint256 royalty, uint256 protocolFeeBps)
-        internal
-        pure
-        returns (uint256 sellerAmount, uint256 protocolFee)
-    {
+    function sale(
+        uint256 price,
+        uint256 royalty,
+        uint256 protocolFeeBps
+    ) internal pure returns (uint256 sellerAmount, uint256 protocolFee) {
         protocolFee = fee(price, protocolFeeBps);
         if (royalty > price - protocolFee) revert RoyaltyAbovePrice(royalty, protocolFee, price);
         sellerAmount = price - protocolFee - royalty;

@@ -65,7 +65,7 @@ abstract contract Payments is ReentrancyGuardTransient {
         credits[msg.sender][token] = 0;
         emit Withdrawn(msg.sender, token, amount, to);
         if (token == address(0)) {
-            (bool ok,) = to.call{value: amount}("");
+            (bool ok, ) = to.call{value: amount}("");
             if (!ok) revert WithdrawalFailed(msg.sender, token, amount);
         } else {
             IERC20(token).safeTransfer(to, amount);
@@ -80,7 +80,7 @@ abstract contract Payments is ReentrancyGuardTransient {
         address treasury = registry.treasury();
         emit FeesSwept(token, treasury, amount);
         if (token == address(0)) {
-            (bool ok,) = treasury.call{value: amount}("");
+            (bool ok, ) = treasury.call{value: amount}("");
             if (!ok) revert WithdrawalFailed(treasury, token, amount);
         } else {
             IERC20(token).safeTransfer(treasury, amount);

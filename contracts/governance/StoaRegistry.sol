@@ -161,11 +161,12 @@ contract StoaRegistry is AccessControl {
     /// not a party and has at least the minimum stake, and the token is accepted. Reads the
     /// parameters and the three accounts with one storage read each.
     /// @return The parameters the escrow must snapshot.
-    function escrowTerms(address payer, address payee, address arbiter, address token)
-        external
-        view
-        returns (Params memory)
-    {
+    function escrowTerms(
+        address payer,
+        address payee,
+        address arbiter,
+        address token
+    ) external view returns (Params memory) {
         _requireAllowed(payer);
         _requireAllowed(payee);
         requireActiveArbiter(arbiter);

@@ -69,7 +69,11 @@ contract JobEscrow is Escrow {
 
     /// @notice `employer` created job `jobId` with `worker`, judged by `arbiter`.
     event JobCreated(
-        uint256 indexed jobId, address indexed employer, address indexed worker, Job job, Milestone[] milestones
+        uint256 indexed jobId,
+        address indexed employer,
+        address indexed worker,
+        Job job,
+        Milestone[] milestones
     );
     /// @notice The employer funded milestone `index`.
     event MilestoneFunded(uint256 indexed jobId, uint256 indexed index, uint256 amount);
@@ -158,10 +162,14 @@ contract JobEscrow is Escrow {
     }
 
     /// @notice The employer funds an ERC-20 milestone in one transaction with an EIP-2612 permit.
-    function fundMilestoneWithPermit(uint256 jobId, uint256 index, uint256 permitDeadline, uint8 v, bytes32 r, bytes32 s)
-        external
-        nonReentrant
-    {
+    function fundMilestoneWithPermit(
+        uint256 jobId,
+        uint256 index,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant {
         (Job storage job, Milestone storage milestone) = _load(jobId, index);
         _permit(job.token, milestone.amount, permitDeadline, v, r, s);
         _fund(jobId, index);
@@ -240,8 +248,10 @@ contract JobEscrow is Escrow {
         MilestoneStatus status = milestone.status;
         bool allowed;
         if (msg.sender == job.employer) {
-            allowed = status == MilestoneStatus.Unfunded || status == MilestoneStatus.Funded
-                || (status == MilestoneStatus.Started && block.timestamp > milestone.deadline);
+            allowed =
+                status == MilestoneStatus.Unfunded ||
+                status == MilestoneStatus.Funded ||
+                (status == MilestoneStatus.Started && block.timestamp > milestone.deadline);
         } else if (msg.sender == job.worker) {
             allowed = status == MilestoneStatus.Funded || status == MilestoneStatus.Started;
         } else {
@@ -273,7 +283,7 @@ contract JobEscrow is Escrow {
     /// @notice The arbiter rules disputed milestone `index`: the employer gets `employerBps` of the
     /// amount after the arbiter fee, the worker the rest minus the protocol fee.
     function ruleMilestone(uint256 jobId, uint256 index, uint16 employerBps) external nonReentrant {
-        (Job storage job,) = _load(jobId, index);
+        (Job storage job, ) = _load(jobId, index);
         _requireRuling(job.arbiter);
         _requireStatus(jobId, index, MilestoneStatus.Disputed);
         _settle(jobId, index, Outcome.Ruled, employerBps);

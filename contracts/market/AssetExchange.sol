@@ -114,20 +114,21 @@ contract AssetExchange is Payments, EIP712 {
 
     /// @notice The EIP-712 digest the seller signs for `order`.
     function hashOrder(AssetOrder calldata order) public view returns (bytes32) {
-        return _hashTypedDataV4(
-            keccak256(
-                abi.encode(
-                    ASSET_ORDER_TYPEHASH,
-                    order.seller,
-                    order.collection,
-                    order.tokenId,
-                    order.currency,
-                    order.price,
-                    order.nonce,
-                    order.deadline
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(
+                        ASSET_ORDER_TYPEHASH,
+                        order.seller,
+                        order.collection,
+                        order.tokenId,
+                        order.currency,
+                        order.price,
+                        order.nonce,
+                        order.deadline
+                    )
                 )
-            )
-        );
+            );
     }
 
     /// @dev Fee and royalty, then the effects, then the interactions: payment in, token out,
@@ -156,13 +157,12 @@ contract AssetExchange is Payments, EIP712 {
     /// @dev The ERC-2981 royalty of the token, or none if the collection does not implement it.
     /// A low-level call, so that a collection without `royaltyInfo` (or with a fallback that
     /// returns nothing) means "no royalty" instead of a failed sale.
-    function _royalty(address collection, uint256 tokenId, uint256 price)
-        private
-        view
-        returns (address receiver, uint256 royalty)
-    {
-        (bool ok, bytes memory result) =
-            collection.staticcall(abi.encodeCall(IERC2981.royaltyInfo, (tokenId, price)));
+    function _royalty(
+        address collection,
+        uint256 tokenId,
+        uint256 price
+    ) private view returns (address receiver, uint256 royalty) {
+        (bool ok, bytes memory result) = collection.staticcall(abi.encodeCall(IERC2981.royaltyInfo, (tokenId, price)));
         if (!ok || result.length < 64) return (address(0), 0);
         (receiver, royalty) = abi.decode(result, (address, uint256));
         if (receiver == address(0)) return (address(0), 0);

@@ -202,8 +202,13 @@ contract Marketplace is Escrow {
     function _createOrder(OrderRequest calldata request) private returns (uint256 orderId) {
         address buyer = msg.sender;
         if (request.seller == buyer) revert SelfPurchase(buyer);
-        Terms memory terms =
-            _escrowTerms(buyer, request.seller, request.arbiter, request.token, request.deliveryDeadline);
+        Terms memory terms = _escrowTerms(
+            buyer,
+            request.seller,
+            request.arbiter,
+            request.token,
+            request.deliveryDeadline
+        );
         Order memory order = Order({
             buyer: buyer,
             seller: request.seller,

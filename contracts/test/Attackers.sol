@@ -37,6 +37,7 @@ contract ReentrantActor is IERC721Receiver {
         return result;
     }
 
+    // solhint-disable-next-line no-complex-fallback
     receive() external payable {
         received += msg.value;
         _reenter();
@@ -99,7 +100,7 @@ contract ERC1271Wallet is IERC1271 {
     }
 
     function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4) {
-        (address signer,,) = ECDSA.tryRecover(hash, signature);
+        (address signer, , ) = ECDSA.tryRecover(hash, signature);
         return signer == owner ? IERC1271.isValidSignature.selector : bytes4(0xffffffff);
     }
 

@@ -8,9 +8,11 @@ import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20P
 
 /// @notice A USDT-style token whose transfer, transferFrom and approve return nothing.
 contract NoReturnToken {
+    // solhint-disable const-name-snakecase
     string public constant name = "No Return";
     string public constant symbol = "NORET";
     uint8 public constant decimals = 18;
+    // solhint-enable const-name-snakecase
     uint256 public totalSupply;
     mapping(address => uint256) public balanceOf;
     mapping(address => mapping(address => uint256)) public allowance;
@@ -94,7 +96,7 @@ contract HookToken is ERC20, ERC20Permit {
         super._update(from, to, value);
         if (hook != address(0)) {
             // solhint-disable-next-line avoid-low-level-calls
-            (bool ok,) = hook.call(abi.encodeWithSignature("onTokenTransfer()"));
+            (bool ok, ) = hook.call(abi.encodeWithSignature("onTokenTransfer()"));
             ok;
         }
     }

@@ -24,11 +24,12 @@ contract StoaToken is ERC20Capped, ERC20Permit, ERC20Votes, AccessControl {
     /// @param supplyCap Maximum total supply, in token wei.
     /// @param recipients Receivers of the initial supply.
     /// @param amounts Initial amount for each receiver, in token wei.
-    constructor(address admin, uint256 supplyCap, address[] memory recipients, uint256[] memory amounts)
-        ERC20("Stoa", "STOA")
-        ERC20Capped(supplyCap)
-        ERC20Permit("Stoa")
-    {
+    constructor(
+        address admin,
+        uint256 supplyCap,
+        address[] memory recipients,
+        uint256[] memory amounts
+    ) ERC20("Stoa", "STOA") ERC20Capped(supplyCap) ERC20Permit("Stoa") {
         if (recipients.length != amounts.length) {
             revert InitialDistributionMismatch(recipients.length, amounts.length);
         }

@@ -7,14 +7,14 @@
  *   npx hardhat ignition deploy ignition/modules/Stoa.ts --network <net> --parameters params.json
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { defineStoa } from "./stoa.js";
+import { defineStoa } from "../suite.js";
 
 export default buildModule("Stoa", (m) => {
   const initialHolder = m.getParameter<string>("initialHolder");
   const initialSupply = m.getParameter("initialSupply", 100_000_000n * 10n ** 18n);
   return defineStoa(m, {
     initialHolders: [initialHolder],
-    initialAmounts: [initialSupply as unknown as bigint],
+    initialAmounts: [initialSupply],
     paymentTokens: [],
     arbiters: [],
     issuers: [],

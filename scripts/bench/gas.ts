@@ -6,7 +6,15 @@
 import { writeFileSync } from "node:fs";
 import { id, keccak256, parseEther, toUtf8Bytes, ZeroAddress, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
-import { certificateTree, createdOrder, DAY, deployStoa, devAccounts, signAssetOrder, signPermit } from "../../test/helpers/stoa.js";
+import {
+  certificateTree,
+  createdOrder,
+  DAY,
+  deployStoa,
+  devAccounts,
+  signAssetOrder,
+  signPermit,
+} from "../../test/helpers/stoa.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -52,16 +60,30 @@ const steadyRelease = await gasOf(market.release(orderId, order));
 
 const naive = await ethers.deployContract("NaiveEscrow", [await stoa.timelock.getAddress()]);
 const naiveBuyer = naive.connect(a.buyer);
-await naiveBuyer.createOrder(a.seller.address, a.arbiter.address, id("listing-1"), (await now()) + 7n * DAY, { value: price });
+await naiveBuyer.createOrder(a.seller.address, a.arbiter.address, id("listing-1"), (await now()) + 7n * DAY, {
+  value: price,
+});
 const naiveCreate = await gasOf(
-  naiveBuyer.createOrder(a.seller.address, a.arbiter.address, id("listing-1"), (await now()) + 7n * DAY, { value: price }),
+  naiveBuyer.createOrder(a.seller.address, a.arbiter.address, id("listing-1"), (await now()) + 7n * DAY, {
+    value: price,
+  }),
 );
 const naiveRelease = await gasOf(naiveBuyer.release(2n));
 
 rows.push(
-  { operation: "order created + funded, ETH (steady state)", gas: steadyEthOrder, target: 80_000, reference: { name: "NaiveEscrow.createOrder", gas: naiveCreate } },
+  {
+    operation: "order created + funded, ETH (steady state)",
+    gas: steadyEthOrder,
+    target: 80_000,
+    reference: { name: "NaiveEscrow.createOrder", gas: naiveCreate },
+  },
   { operation: "order created + funded, ETH (first order ever)", gas: firstEthOrder, note: "order counter 0 -> 1" },
-  { operation: "release, ETH (steady state)", gas: steadyRelease, target: 50_000, reference: { name: "NaiveEscrow.release", gas: naiveRelease } },
+  {
+    operation: "release, ETH (steady state)",
+    gas: steadyRelease,
+    target: 50_000,
+    reference: { name: "NaiveEscrow.release", gas: naiveRelease },
+  },
   { operation: "release, ETH (first fee accrued)", gas: firstRelease, note: "fee bucket 0 -> x" },
 );
 
@@ -117,10 +139,10 @@ const entries: [string, string][] = Array.from({ length: 1000 }, (_, i) => [
 ]);
 entries[0] = [a.worker.address, keccak256(toUtf8Bytes("certificate 0"))];
 const tree = certificateTree(entries);
-const anchorGas = await gasOf(certificates.anchor(tree.root, 1000, "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"));
-const claimGas = await gasOf(
-  stoa.certificates.connect(a.worker).claim(tree.root, tree.getProof(0), entries[0]![1]),
+const anchorGas = await gasOf(
+  certificates.anchor(tree.root, 1000, "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"),
 );
+const claimGas = await gasOf(stoa.certificates.connect(a.worker).claim(tree.root, tree.getProof(0), entries[0][1]));
 const plain = await ethers.deployContract("PlainCertificate");
 let plainTotal = 0n;
 const plainMints = 1000;
@@ -128,8 +150,18 @@ for (let i = 0; i < plainMints; i++) {
   plainTotal += await gasOf(plain.issue(entries[i]![0], "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"));
 }
 rows.push(
-  { operation: "anchor a batch of 1,000 certificates (total)", gas: anchorGas, target: 60_000, reference: { name: `${plainMints} x PlainCertificate._safeMint`, gas: plainTotal } },
-  { operation: "claim one certificate from its proof (depth 10)", gas: claimGas, target: 100_000, reference: { name: "one PlainCertificate._safeMint", gas: plainTotal / BigInt(plainMints) } },
+  {
+    operation: "anchor a batch of 1,000 certificates (total)",
+    gas: anchorGas,
+    target: 60_000,
+    reference: { name: `${plainMints} x PlainCertificate._safeMint`, gas: plainTotal },
+  },
+  {
+    operation: "claim one certificate from its proof (depth 10)",
+    gas: claimGas,
+    target: 100_000,
+    reference: { name: "one PlainCertificate._safeMint", gas: plainTotal / BigInt(plainMints) },
+  },
 );
 
 // ---------------------------------------------------------------- governance
@@ -137,7 +169,9 @@ const governor = stoa.governor;
 for (const voter of [a.buyer, a.seller, a.other]) await stoa.token.connect(voter).delegate(voter.address);
 await networkHelpers.mine(1);
 const call = stoa.registry.interface.encodeFunctionData("setProtocolFee", [200]);
-const proposeTx = await governor.connect(a.buyer).propose([await stoa.registry.getAddress()], [0n], [call], "fee to 2%");
+const proposeTx = await governor
+  .connect(a.buyer)
+  .propose([await stoa.registry.getAddress()], [0n], [call], "fee to 2%");
 const proposalId = await governor.hashProposal([await stoa.registry.getAddress()], [0n], [call], id("fee to 2%"));
 await proposeTx.wait();
 await networkHelpers.time.increase(61);
@@ -151,7 +185,8 @@ const lines = [
   "| operation | gas | target | verdict | reference (same run) |",
   "| --- | ---: | ---: | --- | --- |",
   ...rows.map((r) => {
-    const verdict = r.target === undefined ? "" : r.gas <= BigInt(r.target) ? "met" : `missed by ${fmt(r.gas - BigInt(r.target))}`;
+    const verdict =
+      r.target === undefined ? "" : r.gas <= BigInt(r.target) ? "met" : `missed by ${fmt(r.gas - BigInt(r.target))}`;
     const ref = r.reference ? `${r.reference.name}: ${fmt(r.reference.gas)}` : (r.note ?? "");
     return `| ${r.operation} | ${fmt(r.gas)} | ${r.target === undefined ? "" : fmt(r.target)} | ${verdict} | ${ref} |`;
   }),

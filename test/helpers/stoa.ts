@@ -159,20 +159,20 @@ export async function createdOrder(marketplace: Marketplace, txHash: string) {
   for (const log of receipt!.logs) {
     const parsed = marketplace.interface.parseLog(log);
     if (parsed?.name === "OrderCreated") {
-      const o = parsed.args.order;
+      const o = parsed.args.order as Marketplace.OrderStructOutput;
       return {
         orderId: parsed.args.orderId as bigint,
         order: {
-          buyer: o.buyer as string,
-          seller: o.seller as string,
-          arbiter: o.arbiter as string,
-          token: o.token as string,
-          amount: o.amount as bigint,
-          listingHash: o.listingHash as string,
-          deliveryDeadline: o.deliveryDeadline as bigint,
-          protocolFeeBps: o.protocolFeeBps as bigint,
-          arbiterFeeBps: o.arbiterFeeBps as bigint,
-          rulingPeriod: o.rulingPeriod as bigint,
+          buyer: o.buyer,
+          seller: o.seller,
+          arbiter: o.arbiter,
+          token: o.token,
+          amount: o.amount,
+          listingHash: o.listingHash,
+          deliveryDeadline: o.deliveryDeadline,
+          protocolFeeBps: o.protocolFeeBps,
+          arbiterFeeBps: o.arbiterFeeBps,
+          rulingPeriod: o.rulingPeriod,
         },
       };
     }

@@ -6,7 +6,7 @@
  * holds none: the deployer creates the timelock as its temporary admin only to hand the proposer
  * and canceller roles to the governor, then renounces it.
  */
-import type { IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
+import type { ArgumentType, IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
 import { id, ZeroAddress } from "ethers";
 
 export const TIMELOCK_ROLES = {
@@ -16,20 +16,16 @@ export const TIMELOCK_ROLES = {
   CANCELLER_ROLE: id("CANCELLER_ROLE"),
 } as const;
 
-type Address = string;
-type AccountOrFuture = Address | ReturnType<IgnitionModuleBuilder["getAccount"]>;
-type ContractFuture = ReturnType<IgnitionModuleBuilder["contract"]>;
-
-/** What differs between deployments; every value also has a module parameter (see `.env.example`). */
+/** What differs between deployments (addresses, accounts, futures or module parameters). */
 export interface StoaDeploymentOptions {
   /** Receivers of the initial STOA supply and their amounts (token wei). */
-  initialHolders: AccountOrFuture[];
-  initialAmounts: bigint[];
+  initialHolders: ArgumentType[];
+  initialAmounts: ArgumentType[];
   /** ERC-20 tokens accepted as payment from the start (besides ETH). */
-  paymentTokens: (Address | ContractFuture)[];
+  paymentTokens: ArgumentType[];
   /** The first arbiter set and certificate issuers. */
-  arbiters: AccountOrFuture[];
-  issuers: AccountOrFuture[];
+  arbiters: ArgumentType[];
+  issuers: ArgumentType[];
 }
 
 /** Production defaults; dev deployments override them with module parameters. */

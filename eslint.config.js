@@ -1,0 +1,22 @@
+// ESLint flat config: typescript-eslint's recommended, type-aware rules for all TypeScript.
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "types/", "dist/", "ignition/deployments/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node, ...globals.mocha },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // chai's `expect(x).to.be.true` style reads as an unused expression.
+      "@typescript-eslint/no-unused-expressions": "off",
+    },
+  },
+  { files: ["**/*.js"], ...tseslint.configs.disableTypeChecked },
+);
