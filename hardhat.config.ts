@@ -1,6 +1,13 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
+
+// Settings come from the environment; a local .env file (see .env.example) fills it in.
+try {
+  process.loadEnvFile();
+} catch {
+  // no .env: the environment alone
+}
 
 // Hardhat cannot download solc on these machines: both profiles point at the solcjs build that
 // the pinned npm `solc` package ships (see ../shared/STACK.md, "Contracts").
@@ -21,6 +28,17 @@ export default defineConfig({
       production: { version: SOLC_VERSION, path: SOLC_PATH, settings },
     },
     npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol"],
+  },
+  networks: {
+    // A dev chain started with `npx hardhat node --hostname 127.0.0.1`.
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // Any EVM chain: STOA_RPC_URL and STOA_DEPLOYER_KEY (read only when this network is used).
+    custom: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("STOA_RPC_URL"),
+      accounts: [configVariable("STOA_DEPLOYER_KEY")],
+    },
   },
   paths: {
     tests: { mocha: "test/contracts", solidity: "contracts" },

@@ -26,6 +26,8 @@ export interface StoaDeploymentOptions {
   /** The first arbiter set and certificate issuers. */
   arbiters: ArgumentType[];
   issuers: ArgumentType[];
+  /** Defaults that replace the production ones (module parameters still override both). */
+  settings?: Partial<Record<keyof typeof DEFAULT_SETTINGS, bigint>>;
 }
 
 /** Production defaults; dev deployments override them with module parameters. */
@@ -48,7 +50,8 @@ export const DEFAULT_SETTINGS = {
 /** Declares the whole suite in module `m`; returns every contract future. */
 export function defineStoa(m: IgnitionModuleBuilder, options: StoaDeploymentOptions) {
   const deployer = m.getAccount(0);
-  const setting = (name: keyof typeof DEFAULT_SETTINGS) => m.getParameter(name, DEFAULT_SETTINGS[name]);
+  const setting = (name: keyof typeof DEFAULT_SETTINGS) =>
+    m.getParameter(name, options.settings?.[name] ?? DEFAULT_SETTINGS[name]);
 
   // Executors: anyone (address(0)) may execute a proposal once its delay has passed.
   const timelock = m.contract("TimelockController", [setting("timelockMinDelay"), [], [ZeroAddress], deployer]);

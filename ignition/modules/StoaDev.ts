@@ -13,6 +13,21 @@ export const DEV_ARBITERS = [7, 8, 9];
 export const DEV_ISSUERS = [6];
 export const DEV_MIN_ARBITER_STAKE = 1_000n * 10n ** 18n;
 
+const HOUR = 3600n;
+/** Dev windows: one hour for disputes, unbonding and the timelock; one-minute voting delay and
+ * one-hour votes; a day to rule. Anything longer makes a local walk-through tedious. */
+export const DEV_SETTINGS = {
+  timelockMinDelay: HOUR,
+  votingDelay: 60n,
+  votingPeriod: HOUR,
+  proposalThreshold: 1_000n * 10n ** 18n,
+  unbondingPeriod: HOUR,
+  minDisputeWindow: HOUR,
+  maxDeliveryPeriod: 30n * 24n * HOUR,
+  rulingPeriod: 24n * HOUR,
+  minArbiterStake: DEV_MIN_ARBITER_STAKE,
+} as const;
+
 export default buildModule("StoaDev", (m) => {
   const accounts = Array.from({ length: DEV_ACCOUNTS }, (_, i) => m.getAccount(i));
   const devStablecoin = m.contract("DevStablecoin", []);
@@ -22,6 +37,7 @@ export default buildModule("StoaDev", (m) => {
     paymentTokens: [devStablecoin],
     arbiters: DEV_ARBITERS.map((i) => m.getAccount(i)),
     issuers: DEV_ISSUERS.map((i) => m.getAccount(i)),
+    settings: DEV_SETTINGS,
   });
 
   for (const i of DEV_ARBITERS) {

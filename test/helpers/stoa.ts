@@ -6,7 +6,7 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { BigNumberish, BytesLike, Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import StoaDev from "../../ignition/modules/StoaDev.js";
+import StoaDev, { DEV_SETTINGS } from "../../ignition/modules/StoaDev.js";
 import type {
   AssetExchange,
   Certificates,
@@ -24,17 +24,8 @@ import type {
 export const HOUR = 3600n;
 export const DAY = 24n * HOUR;
 
-/** Dev windows: one hour for disputes, rulings, unbonding and the timelock; one-hour votes. */
-export const DEV_PARAMETERS = {
-  timelockMinDelay: HOUR,
-  votingDelay: 60n,
-  votingPeriod: HOUR,
-  proposalThreshold: 1_000n * 10n ** 18n,
-  unbondingPeriod: HOUR,
-  minDisputeWindow: HOUR,
-  maxDeliveryPeriod: 30n * DAY,
-  rulingPeriod: DAY,
-} as const;
+/** The dev deployment's settings (short windows), as deployed by `deployStoa`. */
+export const DEV_PARAMETERS = DEV_SETTINGS;
 
 export interface Stoa {
   timelock: TimelockController;
@@ -54,7 +45,7 @@ type Ethers = NetworkConnection<"generic">["ethers"];
 
 /** Deploys the dev suite with Ignition and returns typed handles. */
 export async function deployStoa(connection: NetworkConnection<"generic">): Promise<Stoa> {
-  const deployed = await connection.ignition.deploy(StoaDev, { parameters: { StoaDev: DEV_PARAMETERS } });
+  const deployed = await connection.ignition.deploy(StoaDev);
   return deployed as unknown as Stoa;
 }
 
