@@ -80,7 +80,8 @@ contract StakingVault is ERC4626, AccessControl, IArbiterStake {
     /// @inheritdoc IArbiterStake
     function arbiterStake(address account) external view returns (uint256) {
         Stake memory stake = _stakes[account];
-        return stake.unbondingRequestedAt == 0 ? stake.principal : 0;
+        if (stake.unbondingRequestedAt != 0) return 0;
+        return stake.principal;
     }
 
     /// @notice `account`'s stake bookkeeping: principal and pending withdrawal request.
@@ -127,28 +128,30 @@ contract StakingVault is ERC4626, AccessControl, IArbiterStake {
         if (recipient == address(0)) revert ZeroAddress();
         uint256 stake = convertToAssets(balanceOf(account));
         if (assets > stake) revert SlashExceedsStake(account, assets, stake);
+        // assets <= the shares' value (rounded down), so the shares for it (rounded up) fit the balance.
         uint256 shares = previewWithdraw(assets);
-        uint256 balance = balanceOf(account);
-        if (shares > balance) shares = balance;
         _reducePrincipal(account, assets);
         _burn(account, shares);
         IERC20(asset()).safeTransfer(recipient, assets);
         emit Slashed(account, assets, shares, recipient, reasonCid);
     }
 
-    /// @notice Sets the unbonding period (seconds, at most MAX_UNBONDING_PERIOD).
+    /// @notice Sets the unbonding period (seconds, at most MAX_UNBONDING_PERIOD). It applies to
+    /// pending requests too: their `withdrawableAt` moves with it.
     function setUnbondingPeriod(uint32 period) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setUnbondingPeriod(period);
     }
 
     /// @notice Assets `owner` may withdraw now: all of them once unbonded, otherwise none.
     function maxWithdraw(address owner) public view override returns (uint256) {
-        return _isUnbonded(owner) ? super.maxWithdraw(owner) : 0;
+        if (!_isUnbonded(owner)) return 0;
+        return super.maxWithdraw(owner);
     }
 
     /// @notice Shares `owner` may redeem now: all of them once unbonded, otherwise none.
     function maxRedeem(address owner) public view override returns (uint256) {
-        return _isUnbonded(owner) ? super.maxRedeem(owner) : 0;
+        if (!_isUnbonded(owner)) return 0;
+        return super.maxRedeem(owner);
     }
 
     /// @inheritdoc AccessControl
@@ -179,7 +182,8 @@ contract StakingVault is ERC4626, AccessControl, IArbiterStake {
 
     function _reducePrincipal(address account, uint256 assets) private {
         Stake storage stake = _stakes[account];
-        stake.principal = assets >= stake.principal ? 0 : stake.principal - uint128(assets);
+        if (assets >= stake.principal) stake.principal = 0;
+        else stake.principal -= uint128(assets);
     }
 
     function _setUnbondingPeriod(uint32 period) private {

@@ -155,14 +155,16 @@ contract Certificates is AccessControl, IERC721, IERC721Metadata, IERC5192 {
     ) external view returns (CertificateStatus) {
         if (_batches[root].issuer == address(0)) return CertificateStatus.Unknown;
         if (!MerkleProof.verifyCalldata(proof, root, leafHash(recipient, digest))) return CertificateStatus.Unknown;
-        return _revoked[_revocationKey(root, digest)] ? CertificateStatus.Revoked : CertificateStatus.Valid;
+        if (_revoked[_revocationKey(root, digest)]) return CertificateStatus.Revoked;
+        return CertificateStatus.Valid;
     }
 
     /// @notice The status of a claimed certificate token.
     function tokenStatus(uint256 tokenId) external view returns (CertificateStatus) {
         Holding memory holding = _holdings[tokenId];
         if (holding.holder == address(0)) return CertificateStatus.Unknown;
-        return holding.revoked ? CertificateStatus.Revoked : CertificateStatus.Valid;
+        if (holding.revoked) return CertificateStatus.Revoked;
+        return CertificateStatus.Valid;
     }
 
     /// @notice The batch anchored with `root` (issuer zero if none).

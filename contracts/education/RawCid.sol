@@ -27,7 +27,8 @@ library RawCid {
             }
             buffer &= (1 << bits) - 1;
         }
-        if (bits > 0) text[out] = ALPHABET[(buffer << (5 - bits)) & 31];
+        // 36 bytes are 288 bits: 57 full characters and one of the last 3 bits, zero-padded.
+        text[out] = ALPHABET[(buffer << (5 - bits)) & 31];
         return string(text);
     }
 }

@@ -45,6 +45,8 @@ abstract contract Payments is ReentrancyGuardTransient {
     error NothingToWithdraw(address account, address token);
     /// @notice The withdrawal of a credit failed.
     error WithdrawalFailed(address account, address token, uint256 amount);
+    /// @notice A permit was given for `token`, which is ETH or not a contract.
+    error NotAToken(address token);
     /// @notice An amount of zero was given.
     error ZeroAmount();
     /// @notice The zero address was given where an account is required.
@@ -106,6 +108,7 @@ abstract contract Payments is ReentrancyGuardTransient {
     /// ignored, because a front-runner may have submitted it already: `_collect` then succeeds if
     /// the allowance is there and fails otherwise.
     function _permit(address token, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) internal {
+        if (token.code.length == 0) revert NotAToken(token);
         try IERC20Permit(token).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
     }
 

@@ -20,8 +20,8 @@ contract JobEscrow is Escrow {
     /// @notice Most milestones one job may have.
     uint256 public constant MAX_MILESTONES = 50;
 
-    /// @notice Where a milestone stands. Paid, Claimed, Ruled, Unruled, Refunded and Cancelled are
-    /// final.
+    /// @notice Where a milestone stands. Paid, Claimed, Ruled, Unruled and Cancelled are final (a
+    /// cancelled funded milestone's refund is in its `MilestoneSettled` event).
     enum MilestoneStatus {
         None,
         Unfunded,
@@ -33,7 +33,6 @@ contract JobEscrow is Escrow {
         Claimed,
         Ruled,
         Unruled,
-        Refunded,
         Cancelled
     }
 
@@ -105,6 +104,8 @@ contract JobEscrow is Escrow {
     error ReviewPeriodOver(uint256 jobId, uint256 index, uint256 endedAt);
     /// @notice The arbiter may rule until `endsAt`.
     error RulingPeriodNotOver(uint256 jobId, uint256 index, uint256 endsAt);
+    /// @notice The ruling period ended at `endedAt`: only the even-split fallback remains.
+    error RulingPeriodOver(uint256 jobId, uint256 index, uint256 endedAt);
     /// @notice `account` is neither the employer nor the worker.
     error NotJobParty(uint256 jobId, address account);
     /// @notice The employer cannot be the worker.
@@ -223,8 +224,9 @@ contract JobEscrow is Escrow {
 
     // ---------------------------------------------------------------- either party
 
-    /// @notice The employer or the worker disputes milestone `index`: started, or submitted and
-    /// still in its review period.
+    /// @notice The employer or the worker disputes milestone `index`: started and before its
+    /// deadline, or submitted and still in its review period. (A started milestone past its
+    /// deadline without a submission is the employer's to cancel, not a case.)
     function disputeMilestone(uint256 jobId, uint256 index) external {
         (Job storage job, Milestone storage milestone) = _load(jobId, index);
         if (msg.sender != job.employer && msg.sender != job.worker) revert NotJobParty(jobId, msg.sender);
@@ -232,7 +234,9 @@ contract JobEscrow is Escrow {
         if (status == MilestoneStatus.Submitted) {
             uint256 endedAt = uint256(milestone.since) + job.reviewPeriod;
             if (block.timestamp >= endedAt) revert ReviewPeriodOver(jobId, index, endedAt);
-        } else if (status != MilestoneStatus.Started) {
+        } else if (status == MilestoneStatus.Started) {
+            _requireBeforeDeadline(jobId, index, milestone.deadline);
+        } else {
             revert WrongMilestoneStatus(jobId, index, status);
         }
         milestone.status = MilestoneStatus.Disputed;
@@ -280,12 +284,15 @@ contract JobEscrow is Escrow {
 
     // ---------------------------------------------------------------- arbiter
 
-    /// @notice The arbiter rules disputed milestone `index`: the employer gets `employerBps` of the
-    /// amount after the arbiter fee, the worker the rest minus the protocol fee.
+    /// @notice The arbiter rules disputed milestone `index` within the ruling period: the employer
+    /// gets `employerBps` of the amount after the arbiter fee, the worker the rest minus the
+    /// protocol fee.
     function ruleMilestone(uint256 jobId, uint256 index, uint16 employerBps) external nonReentrant {
-        (Job storage job, ) = _load(jobId, index);
+        (Job storage job, Milestone storage milestone) = _load(jobId, index);
         _requireRuling(job.arbiter);
         _requireStatus(jobId, index, MilestoneStatus.Disputed);
+        uint256 endsAt = uint256(milestone.since) + job.rulingPeriod;
+        if (block.timestamp >= endsAt) revert RulingPeriodOver(jobId, index, endsAt);
         _settle(jobId, index, Outcome.Ruled, employerBps);
     }
 
@@ -353,7 +360,6 @@ contract JobEscrow is Escrow {
         if (outcome == Outcome.Released) return MilestoneStatus.Paid;
         if (outcome == Outcome.Claimed) return MilestoneStatus.Claimed;
         if (outcome == Outcome.Ruled) return MilestoneStatus.Ruled;
-        if (outcome == Outcome.Unruled) return MilestoneStatus.Unruled;
-        return MilestoneStatus.Refunded;
+        return MilestoneStatus.Unruled;
     }
 }

@@ -12,8 +12,8 @@ import {StoaRegistry} from "../governance/StoaRegistry.sol";
 /// - the buyer releases the payment to the seller (minus the protocol fee), or
 /// - the seller refunds the buyer in full, or
 /// - either party disputes before the delivery deadline, and the arbiter rules any split (the
-///   arbiter fee comes first, the protocol fee on the seller's part); an arbiter that does not rule
-///   within the ruling period leaves an even split without arbiter fee, or
+///   arbiter fee comes first, the protocol fee on the seller's part) within the ruling period; after
+///   it, either party may settle with an even split without arbiter fee, or
 /// - the buyer stays silent until the delivery deadline, and the seller claims the payment.
 /// @dev Storage holds one slot per open order: a commitment to the order's parameters plus its
 /// status and dispute time. Callers pass the whole `Order` (as emitted in `OrderCreated`) and the
@@ -89,6 +89,8 @@ contract Marketplace is Escrow {
     error DeliveryDeadlineNotReached(uint256 orderId, uint256 deadline);
     /// @notice The arbiter may rule until `endsAt`; the fallback applies only after.
     error RulingPeriodNotOver(uint256 orderId, uint256 endsAt);
+    /// @notice The ruling period ended at `endedAt`: only the even-split fallback remains.
+    error RulingPeriodOver(uint256 orderId, uint256 endedAt);
     /// @notice The buyer cannot be the seller.
     error SelfPurchase(address account);
 
@@ -123,17 +125,15 @@ contract Marketplace is Escrow {
     /// @notice The buyer releases the payment to the seller (minus the protocol fee), also to end
     /// a dispute.
     function release(uint256 orderId, Order calldata order) external nonReentrant {
-        OrderStatus status = _load(orderId, order);
+        _load(orderId, order);
         if (msg.sender != order.buyer) revert Unauthorized(msg.sender, order.buyer);
-        _requireOpen(orderId, status);
         _settle(orderId, order, Outcome.Released, 0);
     }
 
     /// @notice The seller refunds the buyer in full, also to end a dispute.
     function refund(uint256 orderId, Order calldata order) external nonReentrant {
-        OrderStatus status = _load(orderId, order);
+        _load(orderId, order);
         if (msg.sender != order.seller) revert Unauthorized(msg.sender, order.seller);
-        _requireOpen(orderId, status);
         _settle(orderId, order, Outcome.Refunded, 0);
     }
 
@@ -147,12 +147,14 @@ contract Marketplace is Escrow {
         emit OrderDisputed(orderId, msg.sender);
     }
 
-    /// @notice The arbiter rules a disputed order: the buyer receives `buyerBps` of the payment
-    /// after the arbiter fee, the seller the rest minus the protocol fee.
+    /// @notice The arbiter rules a disputed order within the ruling period: the buyer receives
+    /// `buyerBps` of the payment after the arbiter fee, the seller the rest minus the protocol fee.
     function rule(uint256 orderId, Order calldata order, uint16 buyerBps) external nonReentrant {
         OrderStatus status = _load(orderId, order);
         _requireRuling(order.arbiter);
         if (status != OrderStatus.Disputed) revert WrongOrderStatus(orderId, status);
+        uint256 endsAt = _disputedAt(_orders[orderId]) + order.rulingPeriod;
+        if (block.timestamp >= endsAt) revert RulingPeriodOver(orderId, endsAt);
         _settle(orderId, order, Outcome.Ruled, buyerBps);
     }
 
@@ -186,7 +188,8 @@ contract Marketplace is Escrow {
     function orderStatus(uint256 orderId) external view returns (OrderStatus status, uint256 disputedAt) {
         uint256 slot = _orders[orderId];
         if (slot == 0) {
-            return (orderId != 0 && orderId <= orderCount ? OrderStatus.Settled : OrderStatus.None, 0);
+            if (orderId != 0 && orderId <= orderCount) return (OrderStatus.Settled, 0);
+            return (OrderStatus.None, 0);
         }
         return (OrderStatus(uint8(slot)), _disputedAt(slot));
     }
@@ -234,8 +237,8 @@ contract Marketplace is Escrow {
         _payOut(order.token, order.buyer, order.seller, order.arbiter, split);
     }
 
-    /// @dev Returns the status of open order `orderId` after checking `order` against its
-    /// commitment; a settled or unknown order has no commitment and reverts.
+    /// @dev Returns the status of open order `orderId` (Funded or Disputed) after checking `order`
+    /// against its commitment; a settled or unknown order has no commitment and reverts.
     function _load(uint256 orderId, Order calldata order) private view returns (OrderStatus) {
         uint256 slot = _orders[orderId];
         if (slot == 0 || slot & COMMITMENT_MASK != _commitment(order)) revert OrderMismatch(orderId);
@@ -244,10 +247,6 @@ contract Marketplace is Escrow {
 
     function _withStatus(uint256 slot, OrderStatus status, uint256 disputedAt) private pure returns (uint256) {
         return (slot & COMMITMENT_MASK) | (disputedAt << STATUS_BITS) | uint256(status);
-    }
-
-    function _requireOpen(uint256 orderId, OrderStatus status) private pure {
-        if (status != OrderStatus.Funded && status != OrderStatus.Disputed) revert WrongOrderStatus(orderId, status);
     }
 
     function _commitment(Order memory order) private pure returns (uint256) {

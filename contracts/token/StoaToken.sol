@@ -17,6 +17,8 @@ contract StoaToken is ERC20Capped, ERC20Permit, ERC20Votes, AccessControl {
     /// @notice Role allowed to mint new tokens up to the cap.
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
 
+    /// @notice The zero address was given as admin.
+    error ZeroAddress();
     /// @notice The initial distribution has a different number of recipients and amounts.
     error InitialDistributionMismatch(uint256 recipients, uint256 amounts);
 
@@ -30,6 +32,7 @@ contract StoaToken is ERC20Capped, ERC20Permit, ERC20Votes, AccessControl {
         address[] memory recipients,
         uint256[] memory amounts
     ) ERC20("Stoa", "STOA") ERC20Capped(supplyCap) ERC20Permit("Stoa") {
+        if (admin == address(0)) revert ZeroAddress();
         if (recipients.length != amounts.length) {
             revert InitialDistributionMismatch(recipients.length, amounts.length);
         }

@@ -34,8 +34,7 @@ const Status = {
   Claimed: 7n,
   Ruled: 8n,
   Unruled: 9n,
-  Refunded: 10n,
-  Cancelled: 11n,
+  Cancelled: 10n,
 } as const;
 const Outcome = { Released: 0n, Claimed: 1n, Refunded: 2n, Ruled: 3n, Unruled: 4n } as const;
 
@@ -499,12 +498,12 @@ describe("JobEscrow", function () {
         .withArgs(f.a.worker.address, f.a.buyer.address);
     });
 
-    it("cannot fund an ETH milestone: the permit call to address(0) is not caught", async function () {
+    it("refuses a permit for an ETH milestone with NotAToken", async function () {
       const f = await networkHelpers.loadFixture(ethJob);
       const p = { deadline: (await now()) + DAY, v: 27, r: id("r"), s: id("s") };
-      await expect(
-        f.escrow.connect(f.a.buyer).fundMilestoneWithPermit(f.jobId, 0, p.deadline, p.v, p.r, p.s),
-      ).to.be.revertedWithoutReason(ethers);
+      await expect(f.escrow.connect(f.a.buyer).fundMilestoneWithPermit(f.jobId, 0, p.deadline, p.v, p.r, p.s))
+        .to.be.revertedWithCustomError(f.escrow, "NotAToken")
+        .withArgs(ZeroAddress);
     });
   });
 
@@ -766,6 +765,17 @@ describe("JobEscrow", function () {
       expect(await milestone(f, 0)).to.deep.equal([ONE, f.deadlines[0]!, since + REVIEW - 1n, Status.Disputed]);
     });
 
+    it("reverts with MilestoneDeadlinePassed for a started milestone past its deadline, which stays cancellable", async function () {
+      const f = await networkHelpers.loadFixture(ethJob);
+      await advance(f, 0, Status.Started);
+      const deadline = f.deadlines[0]!;
+      await networkHelpers.time.setNextBlockTimestamp(deadline + 1n);
+      await expect(f.escrow.connect(f.a.worker).disputeMilestone(f.jobId, 0))
+        .to.be.revertedWithCustomError(f.escrow, "MilestoneDeadlinePassed")
+        .withArgs(f.jobId, 0n, deadline);
+      await expect(f.escrow.connect(f.a.buyer).cancelMilestone(f.jobId, 0)).to.emit(f.escrow, "MilestoneCancelled");
+    });
+
     it("reverts with ReviewPeriodOver for a submission past its review period", async function () {
       const f = await networkHelpers.loadFixture(ethJob);
       await advance(f, 0, Status.Submitted);
@@ -902,7 +912,7 @@ describe("JobEscrow", function () {
       await expectWrongStatus(f, 0, Status.Submitted, f.escrow.connect(f.a.arbiter).ruleMilestone(f.jobId, 0, 0n));
     });
 
-    it("uses the arbiter fee snapshotted at creation and may rule after the ruling period if nobody resolved", async function () {
+    it("uses the arbiter fee snapshotted at creation", async function () {
       const f = await networkHelpers.loadFixture(ethJob);
       await f.stoa.registry.connect(f.dao).setParams({
         protocolFeeBps: 1_000n,
@@ -913,10 +923,23 @@ describe("JobEscrow", function () {
         minArbiterStake: 1_000n * ONE,
       });
       await advance(f, 0, Status.Disputed);
-      await networkHelpers.time.increase(2n * RULING);
       await expect(f.escrow.connect(f.a.arbiter).ruleMilestone(f.jobId, 0, 2_500n))
         .to.emit(f.escrow, "MilestoneSettled")
         .withArgs(f.jobId, 0n, Outcome.Ruled, RULE_ONE_25);
+    });
+
+    it("reverts with RulingPeriodOver from the end of the ruling period, leaving the fallback", async function () {
+      const f = await networkHelpers.loadFixture(ethJob);
+      await advance(f, 0, Status.Disputed);
+      const endsAt = (await milestone(f, 0)).since + RULING;
+      await networkHelpers.time.setNextBlockTimestamp(endsAt);
+      await expect(f.escrow.connect(f.a.arbiter).ruleMilestone(f.jobId, 0, 2_500n))
+        .to.be.revertedWithCustomError(f.escrow, "RulingPeriodOver")
+        .withArgs(f.jobId, 0n, endsAt);
+      await expect(f.escrow.connect(f.a.worker).resolveUnruledMilestone(f.jobId, 0)).to.emit(
+        f.escrow,
+        "MilestoneSettled",
+      );
     });
   });
 

@@ -381,12 +381,14 @@ describe("Marketplace", function () {
       ).to.be.revertedWithCustomError(f.stoa.marketplace, "ZeroAmount");
     });
 
-    it("reverts without a reason for an ETH order, which has no token to permit", async function () {
+    it("refuses an ETH order, which has no token to permit, with NotAToken", async function () {
       const f = await networkHelpers.loadFixture(deployed);
       const req = await request(f);
       await expect(
         f.stoa.marketplace.connect(f.a.buyer).createOrderWithPermit(req, 0n, 27, ethers.ZeroHash, ethers.ZeroHash),
-      ).to.be.revertedWithoutReason(ethers);
+      )
+        .to.be.revertedWithCustomError(f.stoa.marketplace, "NotAToken")
+        .withArgs(ZeroAddress);
     });
   });
 
@@ -739,10 +741,10 @@ describe("Marketplace", function () {
         .withArgs(f.a.arbiter3.address, 0n, MIN_STAKE);
     });
 
-    it("lets the arbiter rule after the ruling period as long as no party resolved the dispute", async function () {
+    it("rules until the last second of the ruling period", async function () {
       const f = await networkHelpers.loadFixture(deployed);
       const { orderId, order, disputedAt } = await disputedOrder(f);
-      await time.increaseTo(disputedAt + RULING_PERIOD + HOUR);
+      await time.setNextBlockTimestamp(disputedAt + RULING_PERIOD - 1n);
       await expect(f.stoa.marketplace.connect(f.a.arbiter).rule(orderId, order, 5_000))
         .to.emit(f.stoa.marketplace, "OrderSettled")
         .withArgs(orderId, Outcome.Ruled, [
@@ -751,6 +753,20 @@ describe("Marketplace", function () {
           parseEther("0.03"),
           parseEther("0.00485"),
         ]);
+    });
+
+    it("refuses a ruling once the ruling period is over (RulingPeriodOver), leaving the fallback", async function () {
+      const f = await networkHelpers.loadFixture(deployed);
+      const { orderId, order, disputedAt } = await disputedOrder(f);
+      const endsAt = disputedAt + RULING_PERIOD;
+      await time.setNextBlockTimestamp(endsAt);
+      await expect(f.stoa.marketplace.connect(f.a.arbiter).rule(orderId, order, 5_000))
+        .to.be.revertedWithCustomError(f.stoa.marketplace, "RulingPeriodOver")
+        .withArgs(orderId, endsAt);
+      await expect(f.stoa.marketplace.connect(f.a.buyer).resolveUnruled(orderId, order)).to.emit(
+        f.stoa.marketplace,
+        "OrderSettled",
+      );
     });
   });
 

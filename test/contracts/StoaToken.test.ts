@@ -53,6 +53,11 @@ const DELEGATION_TYPES = {
 
 describe("StoaToken", function () {
   describe("constructor", function () {
+    it("reverts with ZeroAddress for a zero admin", async function () {
+      const factory = await ethers.getContractFactory("StoaToken");
+      await expect(factory.deploy(ZeroAddress, 1_000n, [], [])).to.be.revertedWithCustomError(factory, "ZeroAddress");
+    });
+
     it("mints the initial distribution and gives the admin DEFAULT_ADMIN_ROLE and MINTER_ROLE", async function () {
       const [admin, alice, bob] = await ethers.getSigners();
       const factory = await ethers.getContractFactory("StoaToken");
