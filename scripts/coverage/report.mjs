@@ -105,7 +105,7 @@ function fileCoverage(path, hits) {
   const ast = parseAst(relative(ROOT, path), content);
   const conditionals = [...nodesOfType(ast, "Conditional")];
   if (conditionals.length > 0) {
-    console.warn(`${path}: write conditional expressions as if/else so that their branches are measured`);
+    throw new Error(`${path}: write conditional expressions as if/else so that their branches are measured`);
   }
   for (const node of nodesOfType(ast, "IfStatement")) {
     const line = content.slice(0, Number(node.src.split(":")[0])).split("\n").length;
