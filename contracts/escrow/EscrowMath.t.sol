@@ -278,21 +278,25 @@ contract EscrowMathTest is Test {
     }
 
     /// @dev The sale reverts exactly when the royalty exceeds the price minus the fee; any
-    /// royalty up to uint256.max is tried.
+    /// royalty up to uint256.max is tried, and with `nearLimit` one within a wei of the limit.
     function testFuzz_sale_revertsExactlyWhenRoyaltyExceedsPriceMinusFee(
         uint256 price,
         uint256 royalty,
-        uint256 protocolFeeBps
+        uint256 protocolFeeBps,
+        bool nearLimit
     ) public {
         price = bound(price, 0, MAX_AMOUNT);
         protocolFeeBps = bound(protocolFeeBps, 0, BPS);
         uint256 expectedFee = Math.mulDiv(price, protocolFeeBps, BPS);
-        if (royalty > price - expectedFee) {
+        uint256 limit = price - expectedFee;
+        if (nearLimit) royalty = bound(royalty, limit == 0 ? 0 : limit - 1, limit + 1);
+        if (royalty > limit) {
             vm.expectRevert(abi.encodeWithSelector(EscrowMath.RoyaltyAbovePrice.selector, royalty, expectedFee, price));
             math.sale(price, royalty, protocolFeeBps);
         } else {
             (uint256 sellerAmount, uint256 protocolFee) = math.sale(price, royalty, protocolFeeBps);
-            assertEq(sellerAmount + royalty + protocolFee, price);
+            assertEq(protocolFee, expectedFee, "fee on the whole price");
+            assertEq(sellerAmount + royalty + protocolFee, price, "no wei created or lost");
         }
     }
 
