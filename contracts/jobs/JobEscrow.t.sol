@@ -10,6 +10,7 @@ import {StdCheats} from "forge-std/StdCheats.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {JobEscrow} from "./JobEscrow.sol";
+import {Escrow} from "../escrow/Escrow.sol";
 import {EscrowMath, Split} from "../escrow/EscrowMath.sol";
 import {StakingVault} from "../defi/StakingVault.sol";
 import {StoaRegistry} from "../governance/StoaRegistry.sol";
@@ -74,6 +75,8 @@ contract JobEscrowHandler is CommonBase, StdCheats, StdUtils {
     uint256 public splitMismatches;
     uint256 public jobMismatches;
     uint256 public wrongResettleErrors;
+    uint256 public strangerSettlements;
+    uint256 public wrongStrangerErrors;
     /// @dev How often each kind of call succeeded, to check that the campaign reaches every path.
     mapping(bytes32 name => uint256) public successes;
 
@@ -240,7 +243,7 @@ contract JobEscrowHandler is CommonBase, StdCheats, StdUtils {
             Ghost memory g = _milestones[(seed + i) % count];
             if (g.finalStatus == JobEscrow.MilestoneStatus.None) continue;
             Action action = Action(3 + (actionSeed % 7)); // Approve .. CancelByWorker
-            (bool ok, bytes memory err) = _call(g, action, _bound(employerBps, 0, 10_000));
+            (bool ok, bytes memory err) = _call(g, action, _bound(employerBps, 0, 10_000), address(0));
             if (ok) {
                 ++doubleSettlements;
             } else if (
@@ -252,6 +255,42 @@ contract JobEscrowHandler is CommonBase, StdCheats, StdUtils {
                 ++successes["resettleReverted"];
             }
             return;
+        }
+    }
+
+    /// @notice An account that may not take `action` on a milestone (the other party, the
+    /// arbiter or an outsider) tries it: it must revert with Unauthorized or NotJobParty. With
+    /// `unknown`, the entitled party names a milestone past the job's last one: UnknownMilestone.
+    function actAsStranger(uint256 seed, uint8 actionSeed, uint256 strangerSeed, bool unknown) external {
+        if (_milestones.length == 0) return;
+        Ghost memory g = _milestones[seed % _milestones.length];
+        JobEscrow.Job memory job = _jobOf[g.jobId];
+        Action action = Action(actionSeed % 10);
+        address caller;
+        bytes4 expected = JobEscrow.UnknownMilestone.selector;
+        if (unknown) {
+            g.index = jobs.getMilestones(g.jobId).length;
+        } else {
+            address[] memory accounts = creditHolders();
+            for (uint256 i = 0; i < accounts.length; ++i) {
+                caller = accounts[(strangerSeed + i) % accounts.length];
+                if (!_mayTake(job, action, caller)) break;
+            }
+        }
+        (bool ok, bytes memory err) = _call(g, action, 5_000, caller);
+        if (ok) {
+            ++strangerSettlements;
+            return;
+        }
+        bytes4 selector = bytes4(err);
+        if (
+            unknown
+                ? selector != expected
+                : selector != Escrow.Unauthorized.selector && selector != JobEscrow.NotJobParty.selector
+        ) {
+            ++wrongStrangerErrors;
+        } else {
+            ++successes["strangerReverted"];
         }
     }
 
@@ -446,7 +485,7 @@ contract JobEscrowHandler is CommonBase, StdCheats, StdUtils {
         bool wasFunded = _milestone(g).status != JobEscrow.MilestoneStatus.Unfunded;
 
         uint256[4] memory received = _holdings(job);
-        (bool ok, ) = _call(g, action, arg);
+        (bool ok, ) = _call(g, action, arg, address(0));
         if (!ok) return;
         uint256[4] memory afterwards = _holdings(job);
         for (uint256 i = 0; i < 4; ++i) received[i] = afterwards[i] - received[i];
@@ -467,11 +506,24 @@ contract JobEscrowHandler is CommonBase, StdCheats, StdUtils {
         ++successes[_actionName(action)];
     }
 
-    function _call(Ghost memory g, Action action, uint256 arg) private returns (bool ok, bytes memory err) {
+    /// @dev Calls `action` on milestone `g` as the party entitled to it, or as `asCaller`.
+    function _call(
+        Ghost memory g,
+        Action action,
+        uint256 arg,
+        address asCaller
+    ) private returns (bool ok, bytes memory err) {
         JobEscrow.Job memory job = _jobOf[g.jobId];
         bytes memory data;
         address caller;
-        if (action == Action.Approve) {
+        if (action == Action.Fund) {
+            (caller, data) = (job.employer, abi.encodeCall(JobEscrow.fundMilestone, (g.jobId, g.index)));
+        } else if (action == Action.Start) {
+            (caller, data) = (job.worker, abi.encodeCall(JobEscrow.startMilestone, (g.jobId, g.index)));
+        } else if (action == Action.Submit) {
+            data = abi.encodeCall(JobEscrow.submitMilestone, (g.jobId, g.index, "bafkreideliverable"));
+            caller = job.worker;
+        } else if (action == Action.Approve) {
             (caller, data) = (job.employer, abi.encodeCall(JobEscrow.approveMilestone, (g.jobId, g.index)));
         } else if (action == Action.Claim) {
             (caller, data) = (job.worker, abi.encodeCall(JobEscrow.claimMilestone, (g.jobId, g.index)));
@@ -488,7 +540,7 @@ contract JobEscrowHandler is CommonBase, StdCheats, StdUtils {
         } else {
             (caller, data) = (job.employer, abi.encodeCall(JobEscrow.disputeMilestone, (g.jobId, g.index)));
         }
-        vm.prank(caller);
+        vm.prank(asCaller == address(0) ? caller : asCaller);
         // solhint-disable-next-line avoid-low-level-calls
         (ok, err) = address(jobs).call(data);
     }
@@ -517,6 +569,14 @@ contract JobEscrowHandler is CommonBase, StdCheats, StdUtils {
         if (action == Action.Rule) return EscrowMath.rule(amount, arg, job.arbiterFeeBps, job.protocolFeeBps);
         if (action == Action.ResolveUnruled) return EscrowMath.unruled(amount, job.protocolFeeBps);
         return EscrowMath.release(amount, job.protocolFeeBps);
+    }
+
+    /// @dev Whether `account` may take `action` on a milestone of `job`.
+    function _mayTake(JobEscrow.Job memory job, Action action, address account) private pure returns (bool) {
+        if (action == Action.Fund || action == Action.Approve) return account == job.employer;
+        if (action == Action.Start || action == Action.Submit || action == Action.Claim) return account == job.worker;
+        if (action == Action.Rule) return account == job.arbiter;
+        return account == job.employer || account == job.worker;
     }
 
     /// @dev Whether employer, worker, arbiter and fee bucket received exactly `split`.
@@ -629,12 +689,15 @@ contract JobEscrowInvariantTest is Test {
 
     /// @notice Every milestone that ended paid out its amount exactly once (or nothing, if it was
     /// cancelled unfunded), with the split EscrowMath gives for its job's terms; every attempt to
-    /// end it again reverted; the contract's status matches the ghost's.
+    /// end it again reverted, and so did every call by an account not entitled to it; the
+    /// contract's status matches the ghost's.
     function invariant_noDoublePayout() public view {
         assertEq(handler.doubleSettlements(), 0, "an ended milestone was settled again");
         assertEq(handler.wrongResettleErrors(), 0, "re-settling reverted with another error");
         assertEq(handler.splitMismatches(), 0, "a settlement paid another split");
         assertEq(handler.jobMismatches(), 0, "a job snapshotted other terms");
+        assertEq(handler.strangerSettlements(), 0, "an account acted on a milestone it may not act on");
+        assertEq(handler.wrongStrangerErrors(), 0, "a stranger's call reverted with another error");
         address[] memory tokens = handler.tokenList();
         uint256[] memory openFunded = new uint256[](tokens.length);
         uint256 count = handler.milestoneCount();

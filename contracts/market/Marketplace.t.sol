@@ -10,6 +10,7 @@ import {StdCheats} from "forge-std/StdCheats.sol";
 import {StdUtils} from "forge-std/StdUtils.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Marketplace} from "./Marketplace.sol";
+import {Escrow} from "../escrow/Escrow.sol";
 import {EscrowMath, Split} from "../escrow/EscrowMath.sol";
 import {StakingVault} from "../defi/StakingVault.sol";
 import {StoaRegistry} from "../governance/StoaRegistry.sol";
@@ -59,6 +60,10 @@ contract MarketplaceHandler is CommonBase, StdCheats, StdUtils {
     uint256 public splitMismatches;
     uint256 public commitmentMismatches;
     uint256 public wrongResettleErrors;
+    uint256 public strangerSettlements;
+    uint256 public wrongStrangerErrors;
+    uint256 public forgedSettlements;
+    uint256 public wrongForgeryErrors;
     /// @dev How often each kind of call succeeded, to check that the campaign reaches every path.
     mapping(bytes32 name => uint256) public successes;
 
@@ -210,13 +215,76 @@ contract MarketplaceHandler is CommonBase, StdCheats, StdUtils {
         uint256 orderId = settledIds[seed % settledIds.length];
         Marketplace.Order memory order = _orderOf[orderId];
         Action action = Action(actionSeed % 6);
-        (bool ok, bytes memory err) = _call(orderId, order, action, _bound(buyerBps, 0, 10_000), seed % 2 == 0);
+        (bool ok, bytes memory err) = _call(
+            orderId,
+            order,
+            action,
+            _bound(buyerBps, 0, 10_000),
+            seed % 2 == 0,
+            address(0)
+        );
         if (ok) {
             ++doubleSettlements;
         } else if (bytes4(err) != Marketplace.OrderMismatch.selector) {
             ++wrongResettleErrors;
         } else {
             ++successes["resettleReverted"];
+        }
+    }
+
+    /// @notice An account that may not take `action` on an open order (another party or an
+    /// outsider) tries it: it must revert with Unauthorized or NotOrderParty.
+    function actAsStranger(uint256 seed, uint8 actionSeed, uint256 strangerSeed) external {
+        if (openIds.length == 0) return;
+        uint256 orderId = openIds[seed % openIds.length];
+        Marketplace.Order memory order = _orderOf[orderId];
+        Action action = Action(actionSeed % 6);
+        address[] memory accounts = this.creditHolders();
+        address stranger;
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            stranger = accounts[(strangerSeed + i) % accounts.length];
+            if (!_mayTake(order, action, stranger)) break;
+        }
+        (bool ok, bytes memory err) = _call(orderId, order, action, 5_000, false, stranger);
+        if (ok) {
+            ++strangerSettlements;
+        } else if (bytes4(err) != Escrow.Unauthorized.selector && bytes4(err) != Marketplace.NotOrderParty.selector) {
+            ++wrongStrangerErrors;
+        } else {
+            ++successes["strangerReverted"];
+        }
+    }
+
+    /// @notice A party acts on an open order passing it with one field altered (the amount, a
+    /// party, the arbiter, the token, the deadline or a fee): it must revert with OrderMismatch.
+    function actWithForgedOrder(uint256 seed, uint8 actionSeed, uint8 field, uint256 otherSeed) external {
+        if (openIds.length == 0) return;
+        uint256 orderId = openIds[seed % openIds.length];
+        Marketplace.Order memory forged = _orderOf[orderId];
+        address other = this.creditHolders()[otherSeed % (actors.length + arbiters.length)];
+        field %= 7;
+        if (field == 0) forged.amount += 1 + (otherSeed % 1e18);
+        else if (field == 1) forged.seller = other;
+        else if (field == 2) forged.buyer = other;
+        else if (field == 3) forged.arbiter = other;
+        else if (field == 4) forged.token = tokens[(otherSeed % 2) + (forged.token == address(0) ? 1 : 0)];
+        else if (field == 5) forged.deliveryDeadline += uint64(1 + (otherSeed % 1 days));
+        else forged.protocolFeeBps = forged.protocolFeeBps == 0 ? 1 : 0;
+        if (keccak256(abi.encode(forged)) == keccak256(abi.encode(_orderOf[orderId]))) return;
+        (bool ok, bytes memory err) = _call(
+            orderId,
+            forged,
+            Action(actionSeed % 6),
+            5_000,
+            otherSeed % 2 == 0,
+            address(0)
+        );
+        if (ok) {
+            ++forgedSettlements;
+        } else if (bytes4(err) != Marketplace.OrderMismatch.selector) {
+            ++wrongForgeryErrors;
+        } else {
+            ++successes["forgeryReverted"];
         }
     }
 
@@ -335,7 +403,7 @@ contract MarketplaceHandler is CommonBase, StdCheats, StdUtils {
         Marketplace.Order memory order = _orderOf[orderId];
 
         uint256[4] memory received = _holdings(order);
-        (bool ok, ) = _call(orderId, order, action, buyerBps, flag);
+        (bool ok, ) = _call(orderId, order, action, buyerBps, flag, address(0));
         if (!ok) return;
         uint256[4] memory afterwards = _holdings(order);
         for (uint256 i = 0; i < 4; ++i) received[i] = afterwards[i] - received[i];
@@ -348,6 +416,14 @@ contract MarketplaceHandler is CommonBase, StdCheats, StdUtils {
         openIds.pop();
         settledIds.push(orderId);
         ++successes[_actionName(action)];
+    }
+
+    /// @dev Whether `account` may take `action` on `order`.
+    function _mayTake(Marketplace.Order memory order, Action action, address account) private pure returns (bool) {
+        if (action == Action.Release) return account == order.buyer;
+        if (action == Action.Refund || action == Action.Claim) return account == order.seller;
+        if (action == Action.Rule) return account == order.arbiter;
+        return account == order.buyer || account == order.seller;
     }
 
     /// @dev Whether buyer, seller, arbiter and fee bucket received exactly `split`.
@@ -372,7 +448,8 @@ contract MarketplaceHandler is CommonBase, StdCheats, StdUtils {
         Marketplace.Order memory order,
         Action action,
         uint256 buyerBps,
-        bool bySeller
+        bool bySeller,
+        address asCaller
     ) private returns (bool ok, bytes memory err) {
         bytes memory data;
         address caller;
@@ -394,7 +471,7 @@ contract MarketplaceHandler is CommonBase, StdCheats, StdUtils {
                 abi.encodeCall(Marketplace.dispute, (orderId, order))
             );
         }
-        vm.prank(caller);
+        vm.prank(asCaller == address(0) ? caller : asCaller);
         // solhint-disable-next-line avoid-low-level-calls
         (ok, err) = address(market).call(data);
     }
@@ -510,13 +587,17 @@ contract MarketplaceInvariantTest is Test {
     }
 
     /// @notice Every settled order paid out its amount exactly once, with the split EscrowMath
-    /// gives for its snapshotted terms; re-settling always reverted; open orders keep their
-    /// commitment.
+    /// gives for its snapshotted terms; re-settling always reverted, and so did every call by an
+    /// account not entitled to it or with an altered order; open orders keep their commitment.
     function invariant_noDoublePayout() public view {
         assertEq(handler.doubleSettlements(), 0, "a settled order was settled again");
         assertEq(handler.wrongResettleErrors(), 0, "re-settling reverted with another error");
         assertEq(handler.splitMismatches(), 0, "a settlement paid another split");
         assertEq(handler.commitmentMismatches(), 0, "an order committed to other terms");
+        assertEq(handler.strangerSettlements(), 0, "an account acted on an order it may not act on");
+        assertEq(handler.wrongStrangerErrors(), 0, "a stranger's call reverted with another error");
+        assertEq(handler.forgedSettlements(), 0, "a call with an altered order succeeded");
+        assertEq(handler.wrongForgeryErrors(), 0, "an altered order reverted with another error");
         uint256 settled = handler.settledCount();
         for (uint256 i = 0; i < settled; ++i) {
             uint256 orderId = handler.settledIds(i);
