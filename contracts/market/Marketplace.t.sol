@@ -26,6 +26,7 @@ import {HookToken} from "../test/MockTokens.sol";
 /// pushes become credits. Every settlement is measured from the outside (balances plus credits of
 /// buyer, seller and arbiter, plus accrued fees) and compared with EscrowMath's split for the
 /// order's snapshotted terms.
+// solhint-disable-next-line max-states-count
 contract MarketplaceHandler is CommonBase, StdCheats, StdUtils {
     enum Action {
         Release,
