@@ -18,5 +18,5 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-expressions": "off",
     },
   },
-  { files: ["**/*.js"], ...tseslint.configs.disableTypeChecked },
+  { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
 );

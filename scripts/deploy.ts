@@ -7,13 +7,16 @@
  *       its parameters from the JSON file named by STOA_DEPLOY_PARAMETERS (see .env.example).
  */
 import { readFileSync } from "node:fs";
+import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import hre from "hardhat";
 import { deploySuite } from "./lib/deploy-suite.js";
 import { writeManifest } from "./lib/manifest.js";
 
 const connection = await hre.network.getOrCreate();
 const parametersFile = process.env.STOA_DEPLOY_PARAMETERS;
-const parameters = parametersFile ? JSON.parse(readFileSync(parametersFile, "utf8")) : undefined;
+const parameters = parametersFile
+  ? (JSON.parse(readFileSync(parametersFile, "utf8")) as DeploymentParameters)
+  : undefined;
 
 console.log(`Deploying to ${connection.networkName}...`);
 const started = Date.now();

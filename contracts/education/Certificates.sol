@@ -116,7 +116,7 @@ contract Certificates is AccessControl, IERC721, IERC721Metadata, IERC5192 {
         if (!MerkleProof.verifyCalldata(proof, root, leafHash(msg.sender, digest))) {
             revert InvalidProof(root, msg.sender, digest);
         }
-        if (_revoked[_revocationKey(root, digest)]) revert CertificateIsRevoked(uint256(digest));
+        if (_revoked[_revocationKey(root, msg.sender, digest)]) revert CertificateIsRevoked(uint256(digest));
         return _mint(root, msg.sender, digest);
     }
 
@@ -136,7 +136,7 @@ contract Certificates is AccessControl, IERC721, IERC721Metadata, IERC5192 {
         if (!MerkleProof.verifyCalldata(proof, root, leafHash(recipient, digest))) {
             revert InvalidProof(root, recipient, digest);
         }
-        bytes32 key = _revocationKey(root, digest);
+        bytes32 key = _revocationKey(root, recipient, digest);
         if (_revoked[key]) revert CertificateIsRevoked(uint256(digest));
         _revoked[key] = true;
         Holding storage holding = _holdings[uint256(digest)];
@@ -155,7 +155,7 @@ contract Certificates is AccessControl, IERC721, IERC721Metadata, IERC5192 {
     ) external view returns (CertificateStatus) {
         if (_batches[root].issuer == address(0)) return CertificateStatus.Unknown;
         if (!MerkleProof.verifyCalldata(proof, root, leafHash(recipient, digest))) return CertificateStatus.Unknown;
-        if (_revoked[_revocationKey(root, digest)]) return CertificateStatus.Revoked;
+        if (_revoked[_revocationKey(root, recipient, digest)]) return CertificateStatus.Revoked;
         return CertificateStatus.Valid;
     }
 
@@ -284,8 +284,10 @@ contract Certificates is AccessControl, IERC721, IERC721Metadata, IERC5192 {
         if (holder == address(0)) revert NonexistentToken(tokenId);
     }
 
-    function _revocationKey(bytes32 root, bytes32 digest) private pure returns (bytes32) {
-        return keccak256(abi.encode(root, digest));
+    /// @dev A revocation is of one leaf of one batch: the same digest for another recipient, or in
+    /// another batch, stays valid.
+    function _revocationKey(bytes32 root, address recipient, bytes32 digest) private pure returns (bytes32) {
+        return keccak256(abi.encode(root, recipient, digest));
     }
 
     function _rootTag(bytes32 root) private pure returns (uint88) {

@@ -17,6 +17,8 @@ contract StoaToken is ERC20Capped, ERC20Permit, ERC20Votes, AccessControl {
     /// @notice Role allowed to mint new tokens up to the cap.
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
 
+    /// @notice A cap above what ERC20Votes can checkpoint (2^208 - 1).
+    error CapAboveVotesLimit(uint256 cap, uint256 limit);
     /// @notice The zero address was given as admin.
     error ZeroAddress();
     /// @notice The initial distribution has a different number of recipients and amounts.
@@ -33,6 +35,7 @@ contract StoaToken is ERC20Capped, ERC20Permit, ERC20Votes, AccessControl {
         uint256[] memory amounts
     ) ERC20("Stoa", "STOA") ERC20Capped(supplyCap) ERC20Permit("Stoa") {
         if (admin == address(0)) revert ZeroAddress();
+        if (supplyCap > type(uint208).max) revert CapAboveVotesLimit(supplyCap, type(uint208).max);
         if (recipients.length != amounts.length) {
             revert InitialDistributionMismatch(recipients.length, amounts.length);
         }

@@ -372,6 +372,28 @@ describe("Certificates", function () {
       expect(await certificates.balanceOf(a.seller.address)).to.equal(1n);
     });
 
+    it("revokes one leaf only: the same digest for another recipient in the batch stays valid", async function () {
+      const { certificates, a } = await networkHelpers.loadFixture(deployed);
+      const digest = ethers.id("shared metadata");
+      const tree = certificateTree([
+        [a.buyer.address, digest],
+        [a.seller.address, digest],
+      ]);
+      const root = tree.root;
+      await certificates.connect(a.issuer).anchor(root, 2, MANIFEST_CID);
+      await certificates.connect(a.issuer).revoke(root, tree.getProof(1), a.seller.address, digest, REASON_CID);
+      expect(await certificates.verify(root, tree.getProof(1), a.seller.address, digest)).to.equal(Status.Revoked);
+      expect(await certificates.verify(root, tree.getProof(0), a.buyer.address, digest)).to.equal(Status.Valid);
+      await expect(certificates.connect(a.seller).claim(root, tree.getProof(1), digest))
+        .to.be.revertedWithCustomError(certificates, "CertificateIsRevoked")
+        .withArgs(BigInt(digest));
+      await expect(certificates.connect(a.buyer).claim(root, tree.getProof(0), digest)).to.emit(
+        certificates,
+        "CertificateClaimed",
+      );
+      expect(await certificates.tokenStatus(BigInt(digest))).to.equal(Status.Valid);
+    });
+
     it("the DAO admin (timelock) revokes any batch's certificate", async function () {
       const { certificates, root, leaf, timelock } = await networkHelpers.loadFixture(anchored);
       const { digest, proof, tokenId, recipient } = leaf(DEV_LEAVES.worker);

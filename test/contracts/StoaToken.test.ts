@@ -53,6 +53,15 @@ const DELEGATION_TYPES = {
 
 describe("StoaToken", function () {
   describe("constructor", function () {
+    it("reverts with CapAboveVotesLimit for a cap ERC20Votes cannot checkpoint", async function () {
+      const [admin] = await ethers.getSigners();
+      const factory = await ethers.getContractFactory("StoaToken");
+      const limit = 2n ** 208n - 1n;
+      await expect(factory.deploy(admin!.address, limit + 1n, [], []))
+        .to.be.revertedWithCustomError(factory, "CapAboveVotesLimit")
+        .withArgs(limit + 1n, limit);
+    });
+
     it("reverts with ZeroAddress for a zero admin", async function () {
       const factory = await ethers.getContractFactory("StoaToken");
       await expect(factory.deploy(ZeroAddress, 1_000n, [], [])).to.be.revertedWithCustomError(factory, "ZeroAddress");
