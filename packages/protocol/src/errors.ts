@@ -1,0 +1,42 @@
+/**
+ * Errors of @stoa/protocol. Callers branch on `name` (or `instanceof`), never on message text.
+ * Every error that concerns one field of a record names it (`field`, a dotted path) and the rule
+ * it broke (`rule`), so that an API can answer `{ code, message, field }`.
+ */
+
+/** The record (or batch, or delegation) does not match its schema or a size limit. */
+export class InvalidRecordError extends Error {
+  override name = "InvalidRecordError" as const;
+  readonly field: string;
+  readonly rule: string;
+  constructor(message: string, field: string, rule: string) {
+    super(message);
+    this.field = field;
+    this.rule = rule;
+  }
+}
+
+/** The signature is malformed, not canonical, or not by the account that must have signed. */
+export class SignatureError extends Error {
+  override name = "SignatureError" as const;
+  readonly field: string;
+  constructor(message: string, field = "sig") {
+    super(message);
+    this.field = field;
+  }
+}
+
+export type DelegationRule = "author" | "scope" | "expired" | "not-yet-valid" | "nested" | "family";
+
+/** The record is signed by an app key whose delegation does not cover it. */
+export class DelegationError extends Error {
+  override name = "DelegationError" as const;
+  readonly field = "delegation";
+  readonly rule: DelegationRule;
+  constructor(message: string, rule: DelegationRule) {
+    super(message);
+    this.rule = rule;
+  }
+}
+
+export type ProtocolError = InvalidRecordError | SignatureError | DelegationError;
