@@ -1,0 +1,49 @@
+/**
+ * Errors of @stoa/core, one class per failure a caller may handle. Branch on `name`, never on
+ * message text. Errors about caller input carry `field` (a dotted path) and `rule`, so that an
+ * HTTP API can answer `{ code, message, field }`. Protocol errors (InvalidRecordError,
+ * SignatureError, DelegationError from @stoa/protocol) pass through unchanged.
+ */
+
+/** The node (or a store) is not started, or was stopped. */
+export class NotStartedError extends Error {
+  override name = "NotStartedError" as const;
+}
+
+/** No record, entry or content with this id on this node. */
+export class NotFoundError extends Error {
+  override name = "NotFoundError" as const;
+}
+
+/** The node's policy refuses the write: denied author, revoked delegate, rate limit. */
+export class PolicyRefusalError extends Error {
+  override name = "PolicyRefusalError" as const;
+  readonly reason: string;
+  readonly field: string;
+  constructor(message: string, reason: string, field = "author") {
+    super(message);
+    this.reason = reason;
+    this.field = field;
+  }
+}
+
+/** Content above the node's size limit. */
+export class ContentTooLargeError extends Error {
+  override name = "ContentTooLargeError" as const;
+  readonly limit: number;
+  constructor(message: string, limit: number) {
+    super(message);
+    this.limit = limit;
+  }
+}
+
+/** The record was written to the wrong family (database). */
+export class WrongFamilyError extends Error {
+  override name = "WrongFamilyError" as const;
+  readonly field = "type";
+}
+
+/** A network operation did not finish in time. */
+export class TimeoutError extends Error {
+  override name = "TimeoutError" as const;
+}

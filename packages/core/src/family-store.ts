@@ -1,0 +1,198 @@
+/**
+ * One record family on this node: its shared OrbitDB database (the replicated log) and its local
+ * index (what queries read). Writes are verified and checked against local policy before they
+ * enter the log; every entry that joins the log, from this node or a peer, and every ancestor it
+ * brought along, is indexed exactly once, in a queue, and announced to subscribers.
+ */
+import type { DocumentsDatabase, LogEntry } from "@orbitdb/core";
+import { verifyEnvelope, type Envelope, type Family } from "@stoa/protocol";
+import { checkEntry, type DecisionCache, type EnvelopeDocument } from "./guard/access-controller.ts";
+import type { Refusals } from "./guard/refusals.ts";
+import type { RecordIndex, RecordQuery, StoredRecord } from "./index/record-index.ts";
+import { NotStartedError, PolicyRefusalError } from "./errors.ts";
+import type { Policy } from "./policy.ts";
+
+export interface PutResult {
+  /** The envelope's id (a record's digest, or its batch's). */
+  id: string;
+  /** The OrbitDB entry that carries it. */
+  entry: string;
+  records: StoredRecord[];
+}
+
+export type RecordHandler = (records: StoredRecord[]) => void;
+
+export interface FamilyStoreDeps {
+  network: string;
+  family: Family;
+  db: DocumentsDatabase<EnvelopeDocument>;
+  index: RecordIndex;
+  cache: DecisionCache;
+  refusals: Refusals;
+  policy: Policy;
+}
+
+export class FamilyStore {
+  readonly family: Family;
+  readonly #deps: FamilyStoreDeps;
+  readonly #handlers = new Set<RecordHandler>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+  readonly #onUpdate = (entry: LogEntry) => {
+    void this.#enqueue(() => this.#indexFrom([entry]));
+  };
+
+  private constructor(deps: FamilyStoreDeps) {
+    this.#deps = deps;
+    this.family = deps.family;
+  }
+
+  /** Opens the store: indexes whatever the log gained since the index last saw it. */
+  static async open(deps: FamilyStoreDeps): Promise<FamilyStore> {
+    const store = new FamilyStore(deps);
+    deps.db.events.on("update", store.#onUpdate);
+    await store.#enqueue(async () => store.#indexFrom(await deps.db.log.heads()));
+    return store;
+  }
+
+  /** The OrbitDB address of the family's database. */
+  get address(): string {
+    return this.#deps.db.address;
+  }
+
+  /**
+   * Verifies and writes a signed record or author batch. Throws the protocol's errors for an
+   * invalid envelope, PolicyRefusalError for a denied author or revoked delegate.
+   */
+  async put(envelope: Envelope): Promise<PutResult> {
+    this.#requireOpen();
+    const { network, family, db, index, cache, policy } = this.#deps;
+    const verified = verifyEnvelope(network, family, envelope);
+    if (policy.isDenied(verified.author)) {
+      throw new PolicyRefusalError(`${verified.author} is on this node's deny list`, "denied-author");
+    }
+    for (const record of verified.records) {
+      if (policy.isRevoked(record.author, record.signer, record.createdAt)) {
+        throw new PolicyRefusalError(`the app key ${record.signer} was revoked`, "revoked-delegate", "delegation");
+      }
+    }
+    const known = await index.get(verified.records[0]!.id);
+    if (known && known.envelopeId === verified.id) {
+      return { id: verified.id, entry: known.entryHash, records: await this.#stored(verified.records.map((r) => r.id)) };
+    }
+    const entry = await db.put({ _id: verified.id, ...(envelope as unknown as Record<string, unknown>) });
+    cache.set(entry, { ok: true, envelope: verified });
+    // Index now rather than waiting for the update event, so the writer reads its own write.
+    await this.#enqueue(async () => {
+      if (await index.hasEntry(entry)) return;
+      await index.ingest(entry, verified.records);
+    });
+    const records = await this.#stored(verified.records.map((r) => r.id));
+    this.#notify(records);
+    return { id: verified.id, entry, records };
+  }
+
+  /** A record by id (any version), or undefined. */
+  async get(id: string): Promise<StoredRecord | undefined> {
+    this.#requireOpen();
+    return this.#deps.index.get(id);
+  }
+
+  /** Records matching `query`, from the index (never the log). */
+  async query(query: RecordQuery = {}): Promise<{ items: StoredRecord[]; next?: string }> {
+    this.#requireOpen();
+    return this.#deps.index.query(query);
+  }
+
+  /** Calls `handler` with every batch of newly indexed records; returns the unsubscribe function. */
+  subscribe(handler: RecordHandler): () => void {
+    this.#handlers.add(handler);
+    return () => this.#handlers.delete(handler);
+  }
+
+  /** Number of visible current records. */
+  async count(): Promise<number> {
+    return this.#deps.index.count();
+  }
+
+  /** Waits until every update received so far is indexed. */
+  async settled(): Promise<void> {
+    await this.#queue;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#deps.db.events.off("update", this.#onUpdate);
+    await this.#queue;
+    this.#handlers.clear();
+  }
+
+  /**
+   * Indexes `roots` and every ancestor the index has not seen, walking the log backwards and
+   * stopping at known entries: an entry is only ever indexed with (or after) its ancestors, so a
+   * known entry's ancestors are known too.
+   */
+  async #indexFrom(roots: LogEntry[]): Promise<void> {
+    const { network, family, db, index, cache, refusals } = this.#deps;
+    const batch: Parameters<RecordIndex["ingestMany"]>[0] = [];
+    const seen = new Set<string>();
+    let frontier = roots;
+    while (frontier.length > 0) {
+      const next: LogEntry[] = [];
+      for (const entry of frontier) {
+        if (seen.has(entry.hash)) continue;
+        seen.add(entry.hash);
+        if (await index.hasEntry(entry.hash)) continue;
+        let decision = cache.get(entry.hash);
+        if (!decision) {
+          decision = checkEntry(network, family, entry);
+          cache.set(entry.hash, decision);
+        }
+        if (decision.ok) batch.push({ entryHash: entry.hash, records: decision.envelope.records });
+        else refusals.record({ reason: decision.reason, family, entry: entry.hash });
+        for (const hash of [...entry.next, ...entry.refs]) {
+          if (seen.has(hash)) continue;
+          const parent = await db.log.get(hash);
+          if (parent) next.push(parent);
+        }
+      }
+      frontier = next;
+    }
+    if (batch.length === 0) return;
+    batch.reverse(); // oldest first: cheaper version bookkeeping, same result in any order
+    await index.ingestMany(batch);
+    const ids = batch.flatMap((e) => e.records.map((r) => r.id));
+    this.#notify(await this.#stored(ids));
+  }
+
+  async #stored(ids: string[]): Promise<StoredRecord[]> {
+    const records: StoredRecord[] = [];
+    for (const id of ids) {
+      const record = await this.#deps.index.get(id);
+      if (record) records.push(record);
+    }
+    return records;
+  }
+
+  #notify(records: StoredRecord[]): void {
+    if (records.length === 0) return;
+    for (const handler of this.#handlers) {
+      try {
+        handler(records);
+      } catch {
+        // a subscriber's failure is its own; the store keeps going
+      }
+    }
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #requireOpen(): void {
+    if (this.#closed) throw new NotStartedError(`the ${this.family} store is closed`);
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * The Stoa light node: Helia (light: no gateways, no delegated routing, no bootstrap, no DHT) with
+ * bitswap over libp2p (noise, yamux, identify, gossipsub), OrbitDB 4 on top with one shared
+ * database per record family, a local index per family and a content store. Storage,
+ * transports and addresses are injected, so the same code runs in Node and browsers.
+ *
+ * Start and stop are symmetric and idempotent: stores open -> Helia -> OrbitDB -> databases ->
+ * indexes -> guards; stop runs the reverse (OrbitDB before Helia before the stores, the only
+ * order that neither throws nor hangs).
+ */
+import { noise } from "@chainsafe/libp2p-noise";
+import { yamux } from "@chainsafe/libp2p-yamux";
+import { withBitswap } from "@helia/bitswap";
+import { withLibp2pLight } from "@helia/libp2p";
+import { unixfs } from "@helia/unixfs";
+import * as dagCbor from "@ipld/dag-cbor";
+import { gossipsub, type GossipsubOpts } from "@libp2p/gossipsub";
+import { identify } from "@libp2p/identify";
+import type { ConnectionGater, PeerId } from "@libp2p/interface";
+import { multiaddr, type Multiaddr } from "@multiformats/multiaddr";
+import {
+  ComposedStorage,
+  createOrbitDB,
+  IPFSBlockStorage,
+  LRUStorage,
+  type DocumentsDatabase,
+  type OrbitDB,
+  type Storage,
+} from "@orbitdb/core";
+import { databaseName, FAMILIES, type Family } from "@stoa/protocol";
+import type { Blockstore } from "interface-blockstore";
+import type { Datastore } from "interface-datastore";
+import { createHeliaLight } from "helia";
+import type { Libp2pOptions } from "libp2p";
+import { ContentStore, type ContentLimits } from "./content.ts";
+import { NotStartedError } from "./errors.ts";
+import { FamilyStore } from "./family-store.ts";
+import {
+  DecisionCache,
+  registerStoaAccessController,
+  stoaAccessController,
+  type EnvelopeDocument,
+} from "./guard/access-controller.ts";
+import { Refusals } from "./guard/refusals.ts";
+import type { SqlEngineFactory } from "./index/engine.ts";
+import { RecordIndex } from "./index/record-index.ts";
+import { indexSpecOf } from "./index/specs.ts";
+import { Policy, type Revocation } from "./policy.ts";
+
+type Openable = { open?: () => Promise<void>; close?: () => Promise<void> };
+
+export interface StoaNodeOptions {
+  /** The Stoa network this node belongs to ("stoa-dev"); it names every database. */
+  network: string;
+  /** Block storage for IPFS content and OrbitDB entries (opened and closed by the node). */
+  blockstore: Blockstore & Openable;
+  /** Key-value storage for libp2p (its private key: the peer id survives restarts) and Helia. */
+  datastore: Datastore & Openable;
+  /** Directory (Node) or database-name prefix (browser) for OrbitDB's keystore, heads and state. */
+  orbitdbDirectory: string;
+  /** Opens the SQL engine of each family's index. */
+  index: SqlEngineFactory;
+  /** libp2p transports, e.g. [tcp(), webSockets()] in Node, [webSockets()] in a browser. */
+  transports: NonNullable<Libp2pOptions["transports"]>;
+  /** Addresses to listen on, e.g. ["/ip4/127.0.0.1/tcp/0"]. */
+  listen?: string[];
+  /** Peers to dial at start (configured peers; there is no discovery). */
+  peers?: string[];
+  /** Decides which addresses may be dialled or accepted (e.g. loopbackOnlyGater in tests). */
+  connectionGater?: ConnectionGater;
+  /** The families to open (default: all). */
+  families?: Family[];
+  /** Extra gossipsub options. */
+  gossip?: Partial<GossipsubOpts>;
+  /** Limits of the content store. */
+  content?: Partial<ContentLimits>;
+  /** How long OrbitDB may wait for a missing entry block before giving up (ms). */
+  entryFetchTimeoutMs?: number;
+}
+
+/** Default wait for a missing entry block: the backstop against entries nobody can serve. */
+export const DEFAULT_ENTRY_FETCH_TIMEOUT_MS = 2_000;
+
+function createHelia(options: StoaNodeOptions) {
+  const light = createHeliaLight({ blockstore: options.blockstore, datastore: options.datastore, codecs: [dagCbor] });
+  const withNetwork = withLibp2pLight(light, {
+    addresses: { listen: options.listen ?? [] },
+    transports: options.transports,
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: [],
+    connectionGater: options.connectionGater,
+    services: {
+      identify: identify(),
+      // OrbitDB reads helia.libp2p.services.pubsub. A write on a node without peers must not throw.
+      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, ...options.gossip }),
+    },
+  });
+  return withBitswap(withNetwork);
+}
+
+type Helia = ReturnType<typeof createHelia>;
+
+interface Running {
+  helia: Helia;
+  orbitdb: OrbitDB;
+  stores: Map<Family, FamilyStore>;
+  indexes: RecordIndex[];
+  content: ContentStore;
+}
+
+export class StoaNode {
+  readonly network: string;
+  readonly policy = new Policy();
+  readonly refusals = new Refusals();
+  readonly #options: StoaNodeOptions;
+  readonly #cache = new DecisionCache();
+  #running?: Running;
+  #starting?: Promise<void>;
+  #stopping?: Promise<void>;
+
+  constructor(options: StoaNodeOptions) {
+    this.#options = options;
+    this.network = options.network;
+  }
+
+  get isStarted(): boolean {
+    return this.#running !== undefined;
+  }
+
+  /** Starts the node; a second call while started does nothing. */
+  async start(): Promise<void> {
+    if (this.#running) return;
+    if (this.#stopping) await this.#stopping;
+    this.#starting ??= this.#start().finally(() => (this.#starting = undefined));
+    await this.#starting;
+  }
+
+  /** Stops the node; a second call while stopped does nothing. */
+  async stop(): Promise<void> {
+    if (this.#starting) await this.#starting.catch(() => undefined);
+    if (!this.#running) return;
+    this.#stopping ??= this.#stop().finally(() => (this.#stopping = undefined));
+    await this.#stopping;
+  }
+
+  get peerId(): PeerId {
+    return this.#require().helia.libp2p.peerId;
+  }
+
+  get multiaddrs(): Multiaddr[] {
+    return this.#require().helia.libp2p.getMultiaddrs();
+  }
+
+  get content(): ContentStore {
+    return this.#require().content;
+  }
+
+  /** The store of `family`. */
+  family(family: Family): FamilyStore {
+    const store = this.#require().stores.get(family);
+    if (!store) throw new NotStartedError(`family ${family} is not open on this node`);
+    return store;
+  }
+
+  /** The libp2p node, for metrics and diagnostics. */
+  get libp2p(): Helia["libp2p"] {
+    return this.#require().helia.libp2p;
+  }
+
+  /** The Helia node (blockstore, pins, bitswap). */
+  get helia(): Helia {
+    return this.#require().helia;
+  }
+
+  /**
+   * Puts `author` on this node's deny list: the gossip validator stops relaying its records and
+   * the indexes hide them, from now on, until `allow`.
+   */
+  async deny(author: string): Promise<void> {
+    this.policy.deny(author);
+    for (const index of this.#running?.indexes ?? []) await index.setDenied(author.toLowerCase(), true);
+  }
+
+  /** Takes `author` off this node's deny list. */
+  async allow(author: string): Promise<void> {
+    this.policy.allow(author);
+    for (const index of this.#running?.indexes ?? []) await index.setDenied(author.toLowerCase(), false);
+  }
+
+  /** Withdraws an app key: its records signed after `since` are refused and hidden. */
+  async revoke(revocation: Revocation): Promise<void> {
+    this.policy.revoke(revocation);
+    const { author, delegate, since } = revocation;
+    for (const index of this.#running?.indexes ?? []) {
+      await index.setRevoked(author.toLowerCase(), delegate.toLowerCase(), since);
+    }
+  }
+
+  /** Connects to a peer by multiaddr. */
+  async dial(address: string | Multiaddr): Promise<void> {
+    await this.#require().helia.libp2p.dial(typeof address === "string" ? multiaddr(address) : address);
+  }
+
+  /** Connected peers. */
+  peers(): PeerId[] {
+    return this.#require().helia.libp2p.getPeers();
+  }
+
+  async #start(): Promise<void> {
+    const options = this.#options;
+    registerStoaAccessController();
+    await options.blockstore.open?.();
+    await options.datastore.open?.();
+    const helia = createHelia(options);
+    const opened: { orbitdb?: OrbitDB; stores: Map<Family, FamilyStore>; indexes: RecordIndex[] } = {
+      stores: new Map(),
+      indexes: [],
+    };
+    try {
+      await helia.start();
+      // A fixed id keeps the OrbitDB identity across restarts (its key is in the directory).
+      opened.orbitdb = await createOrbitDB({ ipfs: helia, id: "stoa", directory: options.orbitdbDirectory });
+      for (const family of options.families ?? (Object.keys(FAMILIES) as Family[])) {
+        const db = await opened.orbitdb.open<EnvelopeDocument>(databaseName(options.network, family), {
+          type: "documents",
+          AccessController: stoaAccessController({
+            network: options.network,
+            family,
+            refusals: this.refusals,
+            cache: this.#cache,
+          }),
+          entryStorage: await this.#entryStorage(helia),
+        });
+        const engine = await options.index(`${options.network}-${family}`);
+        const index = await RecordIndex.open(engine, indexSpecOf(family));
+        opened.indexes.push(index);
+        await this.#applyPolicyTo(index);
+        opened.stores.set(family, await FamilyStore.open(this.#storeDeps(family, db, index)));
+      }
+      for (const peer of options.peers ?? []) {
+        await helia.libp2p.dial(multiaddr(peer)).catch(() => undefined);
+      }
+      const delegations = opened.stores.get("delegations");
+      delegations?.subscribe((records) => {
+        for (const r of records) {
+          if (r.type !== "delegation-revocation") continue;
+          const { delegate } = r.body as { delegate: string };
+          void this.revoke({ author: r.author, delegate, since: r.createdAt });
+        }
+      });
+      this.#running = {
+        helia,
+        orbitdb: opened.orbitdb,
+        stores: opened.stores,
+        indexes: opened.indexes,
+        content: new ContentStore(unixfs(helia), helia.pins, options.content),
+      };
+    } catch (error) {
+      for (const store of opened.stores.values()) await store.close().catch(() => undefined);
+      await opened.orbitdb?.stop().catch(() => undefined);
+      for (const index of opened.indexes) await index.close().catch(() => undefined);
+      await helia.stop().catch(() => undefined);
+      await options.blockstore.close?.().catch(() => undefined);
+      await options.datastore.close?.().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #stop(): Promise<void> {
+    const running = this.#running!;
+    this.#running = undefined;
+    for (const store of running.stores.values()) await store.close();
+    await running.orbitdb.stop();
+    for (const index of running.indexes) await index.close();
+    await running.helia.stop();
+    await this.#options.blockstore.close?.();
+    await this.#options.datastore.close?.();
+  }
+
+  #storeDeps(family: Family, db: DocumentsDatabase<EnvelopeDocument>, index: RecordIndex) {
+    return { network: this.network, family, db, index, cache: this.#cache, refusals: this.refusals, policy: this.policy };
+  }
+
+  /** OrbitDB's entry storage with a short fetch timeout: the backstop for the heads exchange. */
+  async #entryStorage(helia: Helia): Promise<Storage> {
+    const timeout = this.#options.entryFetchTimeoutMs ?? DEFAULT_ENTRY_FETCH_TIMEOUT_MS;
+    return ComposedStorage(await LRUStorage({ size: 1000 }), await IPFSBlockStorage({ ipfs: helia, pin: true, timeout }));
+  }
+
+  async #applyPolicyTo(index: RecordIndex): Promise<void> {
+    for (const author of this.policy.denied()) await index.setDenied(author, true);
+    for (const r of this.policy.revocations()) await index.setRevoked(r.author, r.delegate, r.since);
+  }
+
+  #require(): Running {
+    if (!this.#running) throw new NotStartedError("the node is not started");
+    return this.#running;
+  }
+}
