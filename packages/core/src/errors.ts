@@ -47,3 +47,15 @@ export class WrongFamilyError extends Error {
 export class TimeoutError extends Error {
   override name = "TimeoutError" as const;
 }
+
+/** A configuration option is missing, of the wrong kind or out of range. */
+export class InvalidOptionError extends Error {
+  override name = "InvalidOptionError" as const;
+  readonly field: string;
+  readonly rule: string;
+  constructor(message: string, field: string, rule = "range") {
+    super(message);
+    this.field = field;
+    this.rule = rule;
+  }
+}

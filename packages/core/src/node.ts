@@ -4,9 +4,10 @@
  * database per record family, a local index per family and a content store. Storage,
  * transports and addresses are injected, so the same code runs in Node and browsers.
  *
- * Start and stop are symmetric and idempotent: stores open -> Helia -> OrbitDB -> databases ->
- * indexes -> guards; stop runs the reverse (OrbitDB before Helia before the stores, the only
- * order that neither throws nor hangs).
+ * Start and stop are symmetric and idempotent: stores open -> Helia -> OrbitDB -> databases
+ * (each guarded by its gossip validator as soon as it opens) -> indexes; stop runs the reverse,
+ * guards first (OrbitDB before Helia before the stores, the only order that neither throws nor
+ * hangs).
  */
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
@@ -41,11 +42,12 @@ import {
   stoaAccessController,
   type EnvelopeDocument,
 } from "./guard/access-controller.ts";
+import { NodeGuard, type NodeGuardOptions, type NodeGuardStats } from "./guard/node-guard.ts";
 import { Refusals } from "./guard/refusals.ts";
 import type { SqlEngineFactory } from "./index/engine.ts";
 import { RecordIndex } from "./index/record-index.ts";
 import { indexSpecOf } from "./index/specs.ts";
-import { Policy, type Revocation } from "./policy.ts";
+import { Policy, type PolicyLimits, type Revocation } from "./policy.ts";
 
 type Openable = { open?: () => Promise<void>; close?: () => Promise<void> };
 
@@ -76,12 +78,17 @@ export interface StoaNodeOptions {
   content?: Partial<ContentLimits>;
   /** How long OrbitDB may wait for a missing entry block before giving up (ms). */
   entryFetchTimeoutMs?: number;
+  /** Rate limits, relay budgets and freshness window of the gossip validator. */
+  policy?: Partial<PolicyLimits>;
+  /** The gossip validator's fetch timeouts and walk limit, and peer scoring. */
+  guard?: Partial<NodeGuardOptions>;
 }
 
 /** Default wait for a missing entry block: the backstop against entries nobody can serve. */
 export const DEFAULT_ENTRY_FETCH_TIMEOUT_MS = 2_000;
 
-function createHelia(options: StoaNodeOptions) {
+function createHelia(options: StoaNodeOptions, guard: NodeGuard) {
+  const scoring = guard.gossipsubOptions();
   const light = createHeliaLight({ blockstore: options.blockstore, datastore: options.datastore, codecs: [dagCbor] });
   const withNetwork = withLibp2pLight(light, {
     addresses: { listen: options.listen ?? [] },
@@ -93,7 +100,13 @@ function createHelia(options: StoaNodeOptions) {
     services: {
       identify: identify(),
       // OrbitDB reads helia.libp2p.services.pubsub. A write on a node without peers must not throw.
-      pubsub: gossipsub({ allowPublishToZeroTopicPeers: true, ...options.gossip }),
+      // The guard's penalties are the app-specific score: forgers get graylisted.
+      pubsub: gossipsub({
+        allowPublishToZeroTopicPeers: true,
+        ...options.gossip,
+        scoreParams: { ...scoring.scoreParams, ...options.gossip?.scoreParams },
+        scoreThresholds: { ...scoring.scoreThresholds, ...options.gossip?.scoreThresholds },
+      }),
     },
   });
   return withBitswap(withNetwork);
@@ -111,10 +124,11 @@ interface Running {
 
 export class StoaNode {
   readonly network: string;
-  readonly policy = new Policy();
+  readonly policy: Policy;
   readonly refusals = new Refusals();
   readonly #options: StoaNodeOptions;
   readonly #cache = new DecisionCache();
+  readonly #guard: NodeGuard;
   #running?: Running;
   #starting?: Promise<void>;
   #stopping?: Promise<void>;
@@ -122,6 +136,8 @@ export class StoaNode {
   constructor(options: StoaNodeOptions) {
     this.#options = options;
     this.network = options.network;
+    this.policy = new Policy(options.policy);
+    this.#guard = new NodeGuard(this.policy, options.guard);
   }
 
   get isStarted(): boolean {
@@ -207,12 +223,20 @@ export class StoaNode {
     return this.#require().helia.libp2p.getPeers();
   }
 
+  /**
+   * The gossip validators' counters by family, rate-limit state and penalised peers with their
+   * gossipsub scores (refusals by reason are in `refusals.counts()`).
+   */
+  guardStats(): NodeGuardStats {
+    return this.#guard.stats();
+  }
+
   async #start(): Promise<void> {
     const options = this.#options;
     registerStoaAccessController();
     await options.blockstore.open?.();
     await options.datastore.open?.();
-    const helia = createHelia(options);
+    const helia = createHelia(options, this.#guard);
     const opened: { orbitdb?: OrbitDB; stores: Map<Family, FamilyStore>; indexes: RecordIndex[] } = {
       stores: new Map(),
       indexes: [],
@@ -232,6 +256,19 @@ export class StoaNode {
           }),
           entryStorage: await this.#entryStorage(helia),
         });
+        this.#guard.protect(
+          {
+            network: options.network,
+            family,
+            address: db.address,
+            log: db.log,
+            identities: opened.orbitdb.identities,
+            blocks: helia.blockstore,
+            cache: this.#cache,
+            refusals: this.refusals,
+          },
+          helia.libp2p.services.pubsub,
+        );
         const engine = await options.index(`${options.network}-${family}`);
         const index = await RecordIndex.open(engine, indexSpecOf(family));
         opened.indexes.push(index);
@@ -257,6 +294,7 @@ export class StoaNode {
         content: new ContentStore(unixfs(helia), helia.pins, options.content),
       };
     } catch (error) {
+      this.#guard.uninstall();
       for (const store of opened.stores.values()) await store.close().catch(() => undefined);
       await opened.orbitdb?.stop().catch(() => undefined);
       for (const index of opened.indexes) await index.close().catch(() => undefined);
@@ -270,6 +308,7 @@ export class StoaNode {
   async #stop(): Promise<void> {
     const running = this.#running!;
     this.#running = undefined;
+    this.#guard.uninstall();
     for (const store of running.stores.values()) await store.close();
     await running.orbitdb.stop();
     for (const index of running.indexes) await index.close();

@@ -8,6 +8,8 @@ declare module "@orbitdb/core" {
     hash: string;
     publicKey: string;
     type: string;
+    /** Signs `data` with the identity's key (hex signature). */
+    sign(identity: Identity, data: Uint8Array): Promise<string>;
   }
   export interface Storage {
     put(hash: string, data: Uint8Array): Promise<void>;
@@ -93,6 +95,16 @@ declare module "@orbitdb/core" {
   export function LRUStorage(options?: { size?: number }): Promise<Storage>;
   export function IPFSBlockStorage(options: { ipfs: unknown; pin?: boolean; timeout?: number }): Promise<Storage>;
   export const Entry: {
+    create<V>(
+      identity: Identity,
+      logId: string,
+      payload: EntryPayload<V>,
+      encryptPayloadFn?: undefined,
+      clock?: { id: string; time: number } | null,
+      next?: string[],
+      refs?: string[],
+    ): Promise<Omit<LogEntry<V>, "hash" | "bytes">>;
+    encode(entry: object): Promise<{ hash: string; bytes: Uint8Array }>;
     decode(bytes: Uint8Array): Promise<LogEntry>;
     verify(identities: unknown, entry: LogEntry): Promise<boolean>;
     isEntry(value: unknown): boolean;
