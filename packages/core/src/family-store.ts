@@ -22,6 +22,9 @@ export interface PutResult {
 
 export type RecordHandler = (records: StoredRecord[]) => void;
 
+/** Pause before resubscribing after a failed heads exchange (ms). */
+const RESYNC_DELAY_MS = 1_000;
+
 export interface FamilyStoreDeps {
   network: string;
   family: Family;
@@ -41,6 +44,26 @@ export class FamilyStore {
   readonly #onUpdate = (entry: LogEntry) => {
     void this.#enqueue(() => this.#indexFrom([entry]));
   };
+  /**
+   * OrbitDB reports failed heads exchanges (a peer that reset the stream, a timeout) as `error`
+   * events, and without a listener Node would crash the process. A failed exchange is not retried
+   * by OrbitDB until the peer's subscription changes, so resubscribe after a pause: the peers
+   * then exchange heads with this node again.
+   */
+  readonly #onSyncError = () => {
+    this.#syncErrors++;
+    if (this.#resync || this.#closed) return;
+    this.#resync = setTimeout(() => {
+      this.#resync = undefined;
+      if (this.#closed) return;
+      void this.#enqueue(async () => {
+        await this.#deps.db.sync.stop();
+        await this.#deps.db.sync.start();
+      }).catch(() => undefined);
+    }, RESYNC_DELAY_MS);
+  };
+  #syncErrors = 0;
+  #resync?: ReturnType<typeof setTimeout>;
 
   private constructor(deps: FamilyStoreDeps) {
     this.#deps = deps;
@@ -51,6 +74,7 @@ export class FamilyStore {
   static async open(deps: FamilyStoreDeps): Promise<FamilyStore> {
     const store = new FamilyStore(deps);
     deps.db.events.on("update", store.#onUpdate);
+    deps.db.events.on("error", store.#onSyncError);
     await store.#enqueue(async () => store.#indexFrom(await deps.db.log.heads()));
     return store;
   }
@@ -78,7 +102,11 @@ export class FamilyStore {
     }
     const known = await index.get(verified.records[0]!.id);
     if (known && known.envelopeId === verified.id) {
-      return { id: verified.id, entry: known.entryHash, records: await this.#stored(verified.records.map((r) => r.id)) };
+      return {
+        id: verified.id,
+        entry: known.entryHash,
+        records: await this.#stored(verified.records.map((r) => r.id)),
+      };
     }
     const entry = await db.put({ _id: verified.id, ...(envelope as unknown as Record<string, unknown>) });
     cache.set(entry, { ok: true, envelope: verified });
@@ -115,6 +143,11 @@ export class FamilyStore {
     return this.#deps.index.count();
   }
 
+  /** Failed heads exchanges with peers since the store opened (each followed by a resync). */
+  get syncErrors(): number {
+    return this.#syncErrors;
+  }
+
   /** Waits until every update received so far is indexed. */
   async settled(): Promise<void> {
     await this.#queue;
@@ -124,6 +157,8 @@ export class FamilyStore {
     if (this.#closed) return;
     this.#closed = true;
     this.#deps.db.events.off("update", this.#onUpdate);
+    this.#deps.db.events.off("error", this.#onSyncError);
+    clearTimeout(this.#resync);
     await this.#queue;
     this.#handlers.clear();
   }

@@ -34,4 +34,6 @@ export type { SqlEngine, SqlEngineFactory, SqlStatement, SqlValue } from "./inde
 export { RecordIndex, type RecordQuery, type StoredRecord } from "./index/record-index.ts";
 export { isLoopback, loopbackOnlyGater } from "./network.ts";
 export { DEFAULT_ENTRY_FETCH_TIMEOUT_MS, StoaNode, type StoaNodeOptions } from "./node.ts";
-export { Policy, type Revocation } from "./policy.ts";
+export { DEFAULT_POLICY_LIMITS, Policy, type PolicyLimits, type Revocation } from "./policy.ts";
+export type { NodeGuardOptions, NodeGuardStats } from "./guard/node-guard.ts";
+export type { GuardStats } from "./guard/validator.ts";

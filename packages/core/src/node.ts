@@ -318,13 +318,24 @@ export class StoaNode {
   }
 
   #storeDeps(family: Family, db: DocumentsDatabase<EnvelopeDocument>, index: RecordIndex) {
-    return { network: this.network, family, db, index, cache: this.#cache, refusals: this.refusals, policy: this.policy };
+    return {
+      network: this.network,
+      family,
+      db,
+      index,
+      cache: this.#cache,
+      refusals: this.refusals,
+      policy: this.policy,
+    };
   }
 
   /** OrbitDB's entry storage with a short fetch timeout: the backstop for the heads exchange. */
   async #entryStorage(helia: Helia): Promise<Storage> {
     const timeout = this.#options.entryFetchTimeoutMs ?? DEFAULT_ENTRY_FETCH_TIMEOUT_MS;
-    return ComposedStorage(await LRUStorage({ size: 1000 }), await IPFSBlockStorage({ ipfs: helia, pin: true, timeout }));
+    return ComposedStorage(
+      await LRUStorage({ size: 1000 }),
+      await IPFSBlockStorage({ ipfs: helia, pin: true, timeout }),
+    );
   }
 
   async #applyPolicyTo(index: RecordIndex): Promise<void> {

@@ -35,8 +35,7 @@ export const STOA_ACCESS_CONTROLLER = "stoa";
 export const MAX_ENTRY_LINKS = 64;
 
 export type EntryDecision =
-  | { ok: true; envelope: VerifiedEnvelope }
-  | { ok: false; reason: EntryRefusal; message: string };
+  { ok: true; envelope: VerifiedEnvelope } | { ok: false; reason: EntryRefusal; message: string };
 
 /** The shared rules of a database, stored as its access controller's manifest. */
 export interface AccessManifest {
@@ -143,7 +142,8 @@ export function stoaAccessController(options?: StoaAccessOptions): AccessControl
     }
     if (!Object.hasOwn(FAMILIES, manifest.family)) throw new Error(`unknown family in manifest: ${manifest.family}`);
     const cache = options?.cache ?? new DecisionCache();
-    const canAppend = async (entry: LogEntry): Promise<boolean> => {
+    // OrbitDB awaits canAppend; the decision itself is synchronous and local.
+    const canAppend = (entry: LogEntry): Promise<boolean> => {
       let decision = cache.get(entry.hash);
       if (!decision) {
         decision = checkEntry(manifest.network, manifest.family, entry);
@@ -152,7 +152,7 @@ export function stoaAccessController(options?: StoaAccessOptions): AccessControl
           options?.refusals?.record({ reason: decision.reason, family: manifest.family, entry: entry.hash });
         }
       }
-      return decision.ok;
+      return Promise.resolve(decision.ok);
     };
     await storage.close();
     return { type: STOA_ACCESS_CONTROLLER, address, write: ["*"], canAppend, manifest };
