@@ -63,6 +63,8 @@ declare module "@orbitdb/core" {
     peers: Set<string>;
     events: EventEmitter;
     log: Log;
+    /** The sync protocol: gossip of new heads and the heads exchange with each joining peer. */
+    sync: { start(): Promise<void>; stop(): Promise<void>; peers: Set<string> };
     close(): Promise<void>;
     drop(): Promise<void>;
   }
