@@ -1,0 +1,94 @@
+/**
+ * `stoa daemon`: wires the parts together and runs them until SIGINT/SIGTERM. Start order: chain
+ * (dev chain or RPC, and its indexer) -> light node -> HTTP API; stop order is the reverse, and the
+ * process exits 0 after a graceful stop.
+ */
+import { tcp } from "@libp2p/tcp";
+import { webSockets } from "@libp2p/websockets";
+import { loopbackOnlyGater, StoaNode } from "@stoa/core";
+import { nodeStorage } from "@stoa/core/node";
+import type { FastifyInstance } from "fastify";
+import { pino, type Logger } from "pino";
+import { createApi } from "./api/server.ts";
+import { ChainService } from "./chain/service.ts";
+import type { StoaConfig } from "./config.ts";
+import type { DaemonContext } from "./context.ts";
+import { paths, readAdminToken } from "./repo.ts";
+
+export interface RunningDaemon {
+  ctx: DaemonContext;
+  api: FastifyInstance;
+  /** The API's URL (also serves the dApp when dapp.dir is set). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface DaemonOptions {
+  repo: string;
+  config: StoaConfig;
+  logger?: Logger;
+  /** Progress lines for the terminal ("starting the dev chain..."). */
+  onProgress?: (line: string) => void;
+}
+
+export async function startDaemon({
+  repo,
+  config,
+  logger,
+  onProgress = () => {},
+}: DaemonOptions): Promise<RunningDaemon> {
+  const log = logger ?? pino({ level: config.log.level });
+  const stack: (() => Promise<void>)[] = [];
+  const unwind = async () => {
+    for (const stop of stack.reverse()) await stop().catch((error: Error) => log.error({ err: error }, "stop failed"));
+    stack.length = 0;
+  };
+  try {
+    onProgress(
+      config.chain.mode === "dev"
+        ? "starting the dev chain and deploying the contracts"
+        : `connecting to ${config.chain.rpcUrl}`,
+    );
+    const chain = await ChainService.start({ config, repo, logger: log.child({ part: "chain" }) });
+    stack.push(() => chain.stop());
+
+    onProgress("starting the light node");
+    const node = new StoaNode({
+      network: config.network,
+      ...nodeStorage(paths(repo).node),
+      transports: [tcp(), webSockets()],
+      listen: config.p2p.listen,
+      peers: config.p2p.peers,
+      connectionGater: config.p2p.loopbackOnly ? loopbackOnlyGater : undefined,
+      content: { maxBytes: config.content.maxBytes },
+    });
+    await node.start();
+    stack.push(() => node.stop());
+    // The DAO's deny list, block by block: this node stops relaying and showing denied accounts.
+    chain.onDenyListChange((change) => {
+      void (change.denied ? node.deny(change.account) : node.allow(change.account));
+    });
+
+    onProgress("starting the HTTP API");
+    const publicUrl = config.api.publicUrl || `http://${config.api.host}:${config.api.port}`;
+    const ctx: DaemonContext = {
+      config,
+      repo,
+      node,
+      chain,
+      logger: log,
+      adminToken: readAdminToken(repo),
+      publicUrl,
+      startedAt: Date.now(),
+    };
+    const api = await createApi(ctx);
+    const listening = await api.listen({ host: config.api.host, port: config.api.port });
+    stack.push(() => api.close());
+    const url = config.api.port === 0 ? listening.replace(/\[::1\]|localhost/, config.api.host) : publicUrl;
+    if (config.api.port === 0) ctx.publicUrl = config.api.publicUrl || url;
+    return { ctx, api, url, stop: unwind };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
