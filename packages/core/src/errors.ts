@@ -59,3 +59,31 @@ export class InvalidOptionError extends Error {
     this.rule = rule;
   }
 }
+
+/**
+ * A query the index cannot answer as asked: unknown filter or sort, wrong value shape, limit out
+ * of range, tampered or foreign cursor. `field` is its dotted path in the query
+ * ("filters.price", "limit", "cursor"), `rule` the rule it broke ("unknown", "shape", "range").
+ */
+export class QueryError extends Error {
+  override name = "QueryError" as const;
+  readonly field: string;
+  readonly rule: string;
+  constructor(message: string, field: string, rule: string) {
+    super(message);
+    this.field = field;
+    this.rule = rule;
+  }
+}
+
+/** An index file written by a later version of Stoa (its layout is unknown to this one). */
+export class IndexVersionError extends Error {
+  override name = "IndexVersionError" as const;
+  readonly found: number;
+  readonly supported: number;
+  constructor(message: string, found: number, supported: number) {
+    super(message);
+    this.found = found;
+    this.supported = supported;
+  }
+}
