@@ -24,6 +24,8 @@ export type RecordHandler = (records: StoredRecord[]) => void;
 
 /** Pause before resubscribing after a failed heads exchange (ms). */
 const RESYNC_DELAY_MS = 1_000;
+/** Pause before republishing the heads after entries from peers were indexed (ms). */
+const REPAIR_DELAY_MS = 500;
 
 export interface FamilyStoreDeps {
   network: string;
@@ -42,8 +44,28 @@ export class FamilyStore {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
   readonly #onUpdate = (entry: LogEntry) => {
-    void this.#enqueue(() => this.#indexFrom([entry]));
+    void this.#enqueue(async () => {
+      if ((await this.#indexFrom([entry])) > 0) this.#scheduleRepair();
+    });
   };
+  /**
+   * Entries learnt through OrbitDB's heads exchange are not gossiped on: a node joining B learns
+   * B's heads, but B's other neighbours never hear of what the joiner brought. So after indexing
+   * entries from peers, a node republishes its heads on the database topic (debounced; message
+   * ids are content hashes, so each node receives each head once however many nodes republish).
+   * Neighbours then fetch the missing ancestors through the gossip validator's walk.
+   */
+  #scheduleRepair(): void {
+    if (this.#repair || this.#closed) return;
+    this.#repair = setTimeout(() => {
+      this.#repair = undefined;
+      if (this.#closed) return;
+      void this.#enqueue(async () => {
+        for (const head of await this.#deps.db.log.heads()) await this.#deps.db.sync.add(head);
+      }).catch(() => undefined);
+    }, REPAIR_DELAY_MS);
+  }
+  #repair?: ReturnType<typeof setTimeout>;
   /**
    * OrbitDB reports failed heads exchanges (a peer that reset the stream, a timeout) as `error`
    * events, and without a listener Node would crash the process. A failed exchange is not retried
@@ -75,7 +97,9 @@ export class FamilyStore {
     const store = new FamilyStore(deps);
     deps.db.events.on("update", store.#onUpdate);
     deps.db.events.on("error", store.#onSyncError);
-    await store.#enqueue(async () => store.#indexFrom(await deps.db.log.heads()));
+    await store.#enqueue(async () => {
+      await store.#indexFrom(await deps.db.log.heads());
+    });
     return store;
   }
 
@@ -159,6 +183,7 @@ export class FamilyStore {
     this.#deps.db.events.off("update", this.#onUpdate);
     this.#deps.db.events.off("error", this.#onSyncError);
     clearTimeout(this.#resync);
+    clearTimeout(this.#repair);
     await this.#queue;
     this.#handlers.clear();
   }
@@ -168,7 +193,7 @@ export class FamilyStore {
    * stopping at known entries: an entry is only ever indexed with (or after) its ancestors, so a
    * known entry's ancestors are known too.
    */
-  async #indexFrom(roots: LogEntry[]): Promise<void> {
+  async #indexFrom(roots: LogEntry[]): Promise<number> {
     const { network, family, db, index, cache, refusals } = this.#deps;
     const batch: Parameters<RecordIndex["ingestMany"]>[0] = [];
     const seen = new Set<string>();
@@ -194,11 +219,12 @@ export class FamilyStore {
       }
       frontier = next;
     }
-    if (batch.length === 0) return;
+    if (batch.length === 0) return 0;
     batch.reverse(); // oldest first: cheaper version bookkeeping, same result in any order
     await index.ingestMany(batch);
     const ids = batch.flatMap((e) => e.records.map((r) => r.id));
     this.#notify(await this.#stored(ids));
+    return batch.length;
   }
 
   async #stored(ids: string[]): Promise<StoredRecord[]> {

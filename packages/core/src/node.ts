@@ -32,6 +32,8 @@ import { databaseName, FAMILIES, type Family } from "@stoa/protocol";
 import type { Blockstore } from "interface-blockstore";
 import type { Datastore } from "interface-datastore";
 import { createHeliaLight } from "helia";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { concatBytes } from "@noble/hashes/utils.js";
 import type { Libp2pOptions } from "libp2p";
 import { ContentStore, type ContentLimits } from "./content.ts";
 import { NotStartedError } from "./errors.ts";
@@ -87,6 +89,11 @@ export interface StoaNodeOptions {
 /** Default wait for a missing entry block: the backstop against entries nobody can serve. */
 export const DEFAULT_ENTRY_FETCH_TIMEOUT_MS = 2_000;
 
+/** sha256(topic ‖ data): the same entry on the same topic has the same id, whoever publishes it. */
+function contentMessageId(message: { topic: string; data: Uint8Array }): Uint8Array {
+  return sha256(concatBytes(new TextEncoder().encode(message.topic), message.data));
+}
+
 function createHelia(options: StoaNodeOptions, guard: NodeGuard) {
   const scoring = guard.gossipsubOptions();
   const light = createHeliaLight({ blockstore: options.blockstore, datastore: options.datastore, codecs: [dagCbor] });
@@ -103,6 +110,11 @@ function createHelia(options: StoaNodeOptions, guard: NodeGuard) {
       // The guard's penalties are the app-specific score: forgers get graylisted.
       pubsub: gossipsub({
         allowPublishToZeroTopicPeers: true,
+        // Message ids from content: an entry republished by several nodes (see FamilyStore's
+        // repair of heads learnt through a heads exchange) is delivered once per node, not once
+        // per publisher.
+        msgIdFn: contentMessageId,
+        ignoreDuplicatePublishError: true,
         ...options.gossip,
         scoreParams: { ...scoring.scoreParams, ...options.gossip?.scoreParams },
         scoreThresholds: { ...scoring.scoreThresholds, ...options.gossip?.scoreThresholds },

@@ -64,7 +64,7 @@ declare module "@orbitdb/core" {
     events: EventEmitter;
     log: Log;
     /** The sync protocol: gossip of new heads and the heads exchange with each joining peer. */
-    sync: { start(): Promise<void>; stop(): Promise<void>; peers: Set<string> };
+    sync: { start(): Promise<void>; stop(): Promise<void>; add(entry: LogEntry): Promise<void>; peers: Set<string> };
     close(): Promise<void>;
     drop(): Promise<void>;
   }
