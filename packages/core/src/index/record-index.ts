@@ -15,33 +15,23 @@
  * ```
  */
 import type { Hex, RecordType, VerifiedRecord } from "@stoa/protocol";
-import { IndexVersionError, NotStartedError, QueryError } from "../errors.ts";
+import { NotStartedError, QueryError } from "../errors.ts";
 import { CursorCodec, type CursorState } from "./cursor.ts";
 import type { SqlEngine, SqlStatement, SqlValue } from "./engine.ts";
-import { freshScope, ingestStatements, settleStatements, type IngestEntry } from "./ingest.ts";
-import { checkQuery, facetConstraints, pageSql, type CheckedQuery, type PageText, type RecordQuery } from "./query.ts";
-import {
-  BASE_TABLES,
-  buildSchema,
-  DROP_DERIVED,
-  LAYOUT_VERSION,
-  POLICY_DENIED,
-  POLICY_QUOTA,
-  POLICY_REVOKED,
-  RECORD_COLUMNS,
-  type Schema,
-} from "./schema.ts";
+import { ingestStatements, settleStatements, type IngestEntry } from "./ingest.ts";
+import { prepareSchema, setMeta } from "./migrate.ts";
+import { pageSql } from "./page.ts";
+import { planPage, type PagePlan } from "./plan.ts";
+import { checkQuery, type CheckedQuery, type RecordQuery } from "./query.ts";
+import { buildSchema, POLICY_DENIED, POLICY_QUOTA, POLICY_REVOKED, type Schema } from "./schema.ts";
 import type { IndexSpec } from "./spec.ts";
 import {
-  DEFAULT_VOCABULARY,
   DEFAULT_RANK_LIMITS,
-  matchExpression,
-  planText,
-  type FacetConstraint,
-  type RankLimits,
+  DEFAULT_VOCABULARY,
   readVocabulary,
   vocabularyFromJson,
   vocabularyToJson,
+  type RankLimits,
   type Vocabulary,
   type VocabularyOptions,
 } from "./text.ts";
@@ -56,6 +46,9 @@ export interface StoredRecord extends VerifiedRecord {
   /** Whether it is the current version of its thing (always true for records without a key). */
   current: boolean;
 }
+
+/** An ingestMany of at least this many records is a bulk load, compacted after (see ingestMany). */
+const BULK_RECORDS = 5_000;
 
 export interface RecordIndexOptions {
   /** When a word counts as very common (tests use small figures). */
@@ -99,75 +92,6 @@ function storedRecord(row: RecordRow): StoredRecord {
 }
 
 const RECORD_SELECT = "rid, id, type, v, author, signer, created_at, key, envelope_id, idx, entry_hash, body, current";
-
-async function readMeta(engine: SqlEngine): Promise<Map<string, string>> {
-  const rows = await engine.all<{ k: string; v: string }>("SELECT k, v FROM meta");
-  return new Map(rows.map((row) => [row.k, row.v]));
-}
-
-const setMeta = (k: string, v: string): SqlStatement => ({
-  sql: "INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v",
-  params: [k, v],
-});
-
-function hex(bytes: Uint8Array): string {
-  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** Creates the schema, or rebuilds what derives from the spec when the spec changed. */
-async function prepareSchema(engine: SqlEngine, schema: Schema): Promise<Map<string, string>> {
-  await engine.exec(BASE_TABLES);
-  const meta = await readMeta(engine);
-  const layout = meta.get("layout");
-  if (layout !== undefined && Number(layout) !== LAYOUT_VERSION) {
-    throw new IndexVersionError(
-      `the index file has layout ${layout}; this version of Stoa reads layout ${LAYOUT_VERSION}`,
-      Number(layout),
-      LAYOUT_VERSION,
-    );
-  }
-  const statements: SqlStatement[] = [];
-  if (layout === undefined) {
-    statements.push({ sql: schema.recordsTable("records") }, ...schema.extras().map((sql) => ({ sql })));
-    statements.push(setMeta("layout", String(LAYOUT_VERSION)));
-  } else if (meta.get("spec") !== schema.fingerprint) {
-    statements.push(...rebuildStatements(schema));
-  }
-  if (statements.length === 0 && meta.has("cursor_secret")) return meta;
-  if (!meta.has("cursor_secret"))
-    statements.push(setMeta("cursor_secret", hex(crypto.getRandomValues(new Uint8Array(32)))));
-  statements.push(setMeta("spec", schema.fingerprint));
-  await engine.batch(statements);
-  return readMeta(engine);
-}
-
-/**
- * Rebuilds the records table and all that derives from the spec, in SQL from the stored bodies:
- * one transaction, so that a crash leaves the old index or the new one.
- */
-function rebuildStatements(schema: Schema): SqlStatement[] {
-  const derived = schema.derived("body");
-  const columns = ["rid", ...RECORD_COLUMNS];
-  return [
-    ...DROP_DERIVED.map((sql) => ({ sql })),
-    { sql: "DROP TABLE IF EXISTS records_next" },
-    { sql: schema.recordsTable("records_next") },
-    {
-      sql: `INSERT INTO records_next (${[...columns, ...derived.names].join(", ")})
-            SELECT ${[...columns, ...derived.values].join(", ")} FROM records ORDER BY rid`,
-    },
-    { sql: "DROP TABLE records" },
-    { sql: "ALTER TABLE records_next RENAME TO records" },
-    ...schema.extras().map((sql) => ({ sql })),
-    { sql: "UPDATE ingest_state SET mark = 0" },
-    {
-      sql: `UPDATE records SET policy = (EXISTS (SELECT 1 FROM denied AS d WHERE d.author = records.author))
-              | (EXISTS (SELECT 1 FROM revoked AS v WHERE v.author = records.author AND v.delegate = records.signer
-                  AND records.signer != records.author AND records.created_at > v.since) * ${POLICY_REVOKED})`,
-    },
-    ...settleStatements(schema, freshScope(0), 0),
-  ];
-}
 
 export class RecordIndex {
   readonly spec: IndexSpec;
@@ -222,7 +146,11 @@ export class RecordIndex {
     await this.#write(async () => {
       const [row] = await this.#engine.all<{ mark: number }>("SELECT coalesce(max(rid), 0) AS mark FROM records");
       await this.#engine.batch(ingestStatements(this.#schema, entries, row?.mark ?? 0));
-      this.#sinceVocabulary += entries.reduce((n, entry) => n + entry.records.length, 0);
+      const count = entries.reduce((n, entry) => n + entry.records.length, 0);
+      this.#sinceVocabulary += count;
+      // Compacting costs time in proportion to the whole index: only after a load that grew it by
+      // a quarter or more, so that a long catch-up in chunks compacts a bounded number of times.
+      if (count >= BULK_RECORDS && count * 4 >= this.#vocabulary.docs + count) await this.#compact();
       const { minDocs } = this.#vocabularyOptions;
       if (this.#schema.hasText && this.#sinceVocabulary >= Math.max(minDocs, this.#vocabulary.docs / 10)) {
         await this.#refreshVocabulary();
@@ -366,50 +294,30 @@ export class RecordIndex {
   }
 
   /**
-   * The sort a page uses and how it searches text (see text.ts): relevance falls back to newest
-   * first for queries too broad to rank cheaply. A cursor keeps the first page's words and sort.
+   * After a bulk load (STACK.md's bulk sync): FTS segments merged into one, so that each query
+   * reads one list per word, and the planner's statistics refreshed.
    */
-  async #plan(
-    checked: CheckedQuery,
-    state: CursorState | undefined,
-  ): Promise<{ sort: string; text?: PageText; terms?: string[] }> {
-    if (!checked.words) return { sort: checked.sort };
-    const facets = facetConstraints(this.#schema, checked);
-    const plan = await planText({
-      words: checked.words,
-      rare: state?.terms,
-      facets,
-      vocabulary: this.#vocabulary,
-      options: this.#vocabularyOptions,
-      limits: this.#rankLimits,
-      matchesAtMost: (terms, facetList, cap) => this.#matchesAtMost(terms, facetList, cap),
-    });
-    const { rare, common, rank } = plan;
-    const sort = state?.sort ?? (checked.sort === "relevance" && !rank ? "newest" : checked.sort);
-    if (sort === "relevance") {
-      if (rare.length === 0) throw new QueryError("cursor does not match the query", "cursor", "invalid");
-      const facetsInMatch = rank?.facetsInMatch ?? facets.length > 0;
-      return { sort, text: { mode: "rank", match: rare, check: common, facetsInMatch }, terms: rare };
-    }
-    const text: PageText = rank
-      ? { mode: "match-then-sort", match: rare, check: common, facetsInMatch: rank.facetsInMatch }
-      : { mode: "walk", match: rare, check: common, facetsInMatch: rare.length > 0 && facets.length > 0 };
-    return { sort, text, terms: rare };
-  }
-
-  /** Whether FTS matches at most `cap` records for `terms` and `facets`: a count that stops early. */
-  async #matchesAtMost(terms: readonly string[], facets: readonly FacetConstraint[], cap: number): Promise<boolean> {
-    const [row] = await this.#engine.all<{ n: number }>(
-      "SELECT count(*) AS n FROM (SELECT 1 FROM fts WHERE fts MATCH ? LIMIT ?)",
-      [matchExpression(this.#schema.textColumns, terms, facets), cap + 1],
-    );
-    return (row?.n ?? 0) <= cap;
+  async #compact(): Promise<void> {
+    if (this.#schema.hasText) await this.#engine.exec("INSERT INTO fts (fts) VALUES ('optimize')");
+    await this.#engine.exec("PRAGMA optimize");
   }
 
   async #refreshVocabulary(): Promise<void> {
     this.#vocabulary = await readVocabulary(this.#engine, this.#vocabularyOptions);
     this.#sinceVocabulary = 0;
     await this.#engine.batch([setMeta("vocabulary", vocabularyToJson(this.#vocabulary))]);
+  }
+
+  #plan(checked: CheckedQuery, state: CursorState | undefined): Promise<PagePlan> {
+    return planPage({
+      engine: this.#engine,
+      schema: this.#schema,
+      checked,
+      state,
+      vocabulary: this.#vocabulary,
+      options: this.#vocabularyOptions,
+      limits: this.#rankLimits,
+    });
   }
 
   #write<T>(task: () => Promise<T>): Promise<T> {

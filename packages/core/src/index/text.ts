@@ -6,8 +6,8 @@
  * parentheses): `title:"x" OR NEAR(a b)*` searches the words title, x, or, near, a, b.
  *
  * Cost (measured at 100,000 listings, see bench/index.bench.ts): bm25 scans the whole list of
- * every phrase in the MATCH once for its weight (~0.1 us per record holding it), then costs
- * ~5 us per match. So:
+ * every phrase in the MATCH once for its weight (~0.18 us per record holding it), then costs
+ * ~3.3 us per match (with the join to records and the sort). So:
  * - very common words (in more than 30% of records, STACK.md) are never ranked: FTS matches the
  *   other words and checks those row by row (an FTS seek each); the results are the same;
  * - a query is ranked only when the words (or the words with the facets, inside MATCH) match at
@@ -33,13 +33,21 @@ export interface VocabularyOptions {
 export const DEFAULT_VOCABULARY: VocabularyOptions = { minDocs: 1_000, commonShare: 0.3 };
 
 export interface RankLimits {
-  /** Most matches ranked by bm25 (default 400, ~2 ms). */
+  /** Most matches ranked by bm25 (default 250; ~3.3 us each with the join and sort). */
   rankLimit: number;
-  /** Most list entries bm25 may scan for the phrases' weights (default 20,000, ~2 ms). */
+  /** Most list entries bm25 may scan for the phrases' weights (default 10,000; ~0.18 us each). */
   rankScanLimit: number;
 }
 
-export const DEFAULT_RANK_LIMITS: RankLimits = { rankLimit: 400, rankScanLimit: 20_000 };
+export const DEFAULT_RANK_LIMITS: RankLimits = { rankLimit: 250, rankScanLimit: 10_000 };
+
+/**
+ * Cost of one FTS seek (~100-200 us: a MATCH parsed, every segment searched) over the cost of
+ * reading one list entry (~0.15 us). Walking an index for `rows` results, a word held by a share
+ * `s` of the records costs rows / s seeks, or s * docs entries read once: a seek per walked row
+ * pays when s > sqrt(SEEK_COST * rows / docs) (0.46 for 21 rows of 100,000 records).
+ */
+const SEEK_COST = 1_000;
 
 /** Frequent words and how many records hold them, read from fts5vocab (a snapshot). */
 export interface Vocabulary {
@@ -107,6 +115,8 @@ export interface TextPlan {
   common: string[];
   /** Whether bm25 may rank it, and with the facets inside MATCH or not; undefined: too broad. */
   rank?: { facetsInMatch: boolean };
+  /** For a walk (too broad): the words most records hold (a seek per walked row pays for them). */
+  seek: string[];
 }
 
 export interface TextPlanInput {
@@ -114,6 +124,8 @@ export interface TextPlanInput {
   /** Words to match, kept from the first page (a cursor), instead of splitting again. */
   rare?: readonly string[];
   facets: readonly FacetConstraint[];
+  /** Rows a page reads (limit + 1). */
+  rows: number;
   vocabulary: Vocabulary;
   options: VocabularyOptions;
   limits: RankLimits;
@@ -129,12 +141,14 @@ export async function planText(input: TextPlanInput): Promise<TextPlan> {
     ? [...input.rare]
     : words.filter((word) => docsOf(word) <= vocabulary.docs * options.commonShare);
   const common = words.filter((word) => !rare.includes(word));
-  if (rare.length === 0) return { rare, common };
+  const seekShare = Math.sqrt((SEEK_COST * input.rows) / Math.max(1, vocabulary.docs));
+  const seek = words.filter((word) => docsOf(word) > vocabulary.docs * seekShare);
+  if (rare.length === 0) return { rare, common, seek };
   // Words under the snapshot's threshold hold fewer than minDocs records.
   const scan = (tokens: readonly string[]) => tokens.reduce((sum, t) => sum + Math.max(docsOf(t), options.minDocs), 0);
   const wordScan = scan(rare);
   if (wordScan <= limits.rankScanLimit && (await input.matchesAtMost(rare, [], limits.rankLimit))) {
-    return { rare, common, rank: { facetsInMatch: false } };
+    return { rare, common, rank: { facetsInMatch: false }, seek };
   }
   const facetScan = scan(facets.flatMap((f) => f.values.map(facetToken)));
   if (
@@ -142,9 +156,9 @@ export async function planText(input: TextPlanInput): Promise<TextPlan> {
     wordScan + facetScan <= limits.rankScanLimit &&
     (await input.matchesAtMost(rare, facets, limits.rankLimit))
   ) {
-    return { rare, common, rank: { facetsInMatch: true } };
+    return { rare, common, rank: { facetsInMatch: true }, seek };
   }
-  return { rare, common };
+  return { rare, common, seek };
 }
 
 /** Reads a fresh vocabulary snapshot (a scan of fts5vocab: ~100 ms at 100,000 records). */
