@@ -178,6 +178,33 @@ describe("RecordIndex: full text", function () {
       );
     });
 
+    it("seeks a word most records hold row by row while walking, with the same pages", async function () {
+      const index = await files.open(listingsIndex, { vocabulary: { minDocs: 2 } });
+      const records = Array.from({ length: 2_500 }, (_, i) =>
+        listing(address(1 + (i % 3)), i, { title: `the ${i % 5 ? "thing" : "bike"}` }, T0 + i),
+      );
+      await index.ingestMany(entriesOf(records));
+      await index.refreshVocabulary();
+      const plan = await index.explain({ text: "the", limit: 1 });
+      expect(plan.sql).to.include("EXISTS (SELECT 1 FROM fts WHERE fts MATCH ? AND rowid = r.rid)");
+      const pages: string[] = [];
+      let cursor: string | undefined;
+      for (let n = 0; n < 5; n++) {
+        const page = await index.query({ text: "the", limit: 1, ...(cursor ? { cursor } : {}) });
+        pages.push(...page.items.map((r) => r.id));
+        cursor = page.next;
+      }
+      expect(pages).to.deep.equal(
+        records
+          .slice(-5)
+          .reverse()
+          .map((r) => r.id),
+      );
+      // a second, rarer word: its matches read once, the common one still sought per row
+      const bikes = await index.query({ text: "the bike", limit: 1 });
+      expect(titleOf(bikes.items[0]!)).to.equal("the bike");
+    });
+
     it("refuses to rank words whose lists are too long to scan, yet finds the same records", async function () {
       const { index } = await corpus({
         vocabulary: { minDocs: 2, commonShare: 0.9 },
