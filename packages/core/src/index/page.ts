@@ -32,10 +32,7 @@ export interface PageText {
    * read once into a set each walked row is looked up in.
    */
   match: string[];
-  /**
-   * Words only required, not ranked: through the set of rows matching every word ("rank",
-   * "match-then-sort"), or a seek per walked row ("walk": words most rows hold).
-   */
+  /** In "walk" mode, words most rows hold: a seek per walked row; empty otherwise. */
   check: string[];
   /** Whether the facet filters go inside the MATCH too. */
   facetsInMatch: boolean;
@@ -179,12 +176,6 @@ export function pageSql(
           matchExpression(schema.textColumns, text.check, []),
         );
       }
-    } else if (text.check.length > 0) {
-      // Rows matching every word, read once (FTS intersects lists far faster than a seek per row).
-      add(
-        "r.rid IN (SELECT rowid FROM fts WHERE fts MATCH ?)",
-        matchExpression(schema.textColumns, [...text.match, ...text.check], facets),
-      );
     }
   }
   if (after) {

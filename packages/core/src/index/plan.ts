@@ -1,7 +1,8 @@
 /**
- * How a page is run: its sort, and for text, how FTS is used (see text.ts for the costs). A
- * relevance query too broad to rank cheaply comes newest first; a cursor keeps the first page's
- * words and sort, so that every page of a query agrees.
+ * How a page is run: its sort, and for text, how FTS is used (see text.ts for the costs). Very
+ * common words are left out when the query has other words (STACK.md); a relevance query too
+ * broad to rank cheaply comes newest first; a cursor keeps the first page's words and sort, so
+ * that every page of a query agrees.
  */
 import { QueryError } from "../errors.ts";
 import type { CursorState } from "./cursor.ts";
@@ -38,7 +39,8 @@ export interface PagePlanInput {
 /** A walk: words most records hold are sought per row, the others read once (with the facets). */
 function walk(words: readonly string[], seek: readonly string[], hasFacets: boolean): PageText {
   const match = words.filter((word) => !seek.includes(word));
-  return { mode: "walk", match, check: [...seek], facetsInMatch: match.length > 0 && hasFacets };
+  const check = words.filter((word) => seek.includes(word));
+  return { mode: "walk", match, check, facetsInMatch: match.length > 0 && hasFacets };
 }
 
 /** Whether FTS matches at most `cap` records for `terms` and `facets`: a count that stops early. */
@@ -60,7 +62,7 @@ export async function planPage(input: PagePlanInput): Promise<PagePlan> {
   const { engine, schema, checked, state } = input;
   if (!checked.words) return { sort: checked.sort };
   const facets = facetConstraints(schema, checked);
-  const { rare, common, rank, seek } = await planText({
+  const { rare, rank, seek } = await planText({
     words: checked.words,
     rare: state?.terms,
     facets,
@@ -74,10 +76,16 @@ export async function planPage(input: PagePlanInput): Promise<PagePlan> {
   if (sort === "relevance") {
     if (rare.length === 0) throw new QueryError("cursor does not match the query", "cursor", "invalid");
     const facetsInMatch = rank?.facetsInMatch ?? facets.length > 0;
-    return { sort, text: { mode: "rank", match: rare, check: common, facetsInMatch }, terms: rare };
+    return { sort, text: { mode: "rank", match: rare, check: [], facetsInMatch }, terms: rare };
   }
-  const text: PageText = rank
-    ? { mode: "match-then-sort", match: rare, check: common, facetsInMatch: rank.facetsInMatch }
-    : walk(checked.words, seek, facets.length > 0);
-  return { sort, text, terms: rare };
+  if (rank) {
+    return {
+      sort,
+      text: { mode: "match-then-sort", match: rare, check: [], facetsInMatch: rank.facetsInMatch },
+      terms: rare,
+    };
+  }
+  // Very common words count only when the query has nothing else.
+  const words = rare.length > 0 ? rare : checked.words;
+  return { sort, text: walk(words, seek, facets.length > 0), terms: rare };
 }

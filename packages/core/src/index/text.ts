@@ -8,13 +8,16 @@
  * Cost (measured at 100,000 listings, see bench/index.bench.ts): bm25 scans the whole list of
  * every phrase in the MATCH once for its weight (~0.18 us per record holding it), then costs
  * ~3.3 us per match (with the join to records and the sort). So:
- * - very common words (in more than 30% of records, STACK.md) are never ranked: FTS matches the
- *   other words and checks those row by row (an FTS seek each); the results are the same;
+ * - very common words (in more than 30% of records, STACK.md) are left out of a query that has
+ *   other words: they would cost a scan of most of the family and narrow little. A query of
+ *   only such words keeps them all, and is answered newest first;
  * - a query is ranked only when the words (or the words with the facets, inside MATCH) match at
  *   most `rankLimit` records, counted exactly (capped), and the lists to scan hold at most
  *   `rankScanLimit` entries (from the vocabulary snapshot). A broader query comes newest first,
  *   from the sort's index, each row looked up in the set of matches.
- * Which records match never depends on these choices; only the order of broad queries does.
+ * Which words count depends on the vocabulary snapshot (refreshed as the family grows by a
+ * tenth); given the words, which records match never depends on these choices, only the order
+ * of broad queries does.
  */
 import type { SqlEngine } from "./engine.ts";
 
@@ -111,7 +114,7 @@ export function matchExpression(
 export interface TextPlan {
   /** Words FTS matches (and ranks); none when every word is very common. */
   rare: string[];
-  /** Very common words, checked row by row. */
+  /** Very common words: left out when `rare` is not empty. */
   common: string[];
   /** Whether bm25 may rank it, and with the facets inside MATCH or not; undefined: too broad. */
   rank?: { facetsInMatch: boolean };
