@@ -32,6 +32,7 @@ export {
 export { Refusals, type RefusalEvent, type RefusalReason } from "./guard/refusals.ts";
 export type { SqlEngine, SqlEngineFactory, SqlStatement, SqlValue } from "./index/engine.ts";
 export { RecordIndex, type RecordQuery, type StoredRecord } from "./index/record-index.ts";
+export { indexSpecOf } from "./index/specs.ts";
 export { isLoopback, loopbackOnlyGater } from "./network.ts";
 export { DEFAULT_ENTRY_FETCH_TIMEOUT_MS, StoaNode, type StoaNodeOptions } from "./node.ts";
 export { DEFAULT_POLICY_LIMITS, Policy, type PolicyLimits, type Revocation } from "./policy.ts";

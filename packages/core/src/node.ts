@@ -287,6 +287,8 @@ export class StoaNode {
         await this.#applyPolicyTo(index);
         opened.stores.set(family, await FamilyStore.open(this.#storeDeps(family, db, index)));
       }
+      // Indexes opened before a later one taught the policy something catch up here.
+      for (const index of opened.indexes) await this.#applyPolicyTo(index);
       for (const peer of options.peers ?? []) {
         await helia.libp2p.dial(multiaddr(peer)).catch(() => undefined);
       }
@@ -350,7 +352,15 @@ export class StoaNode {
     );
   }
 
+  /**
+   * Brings the node's policy and an index's up to date with each other: the index keeps its deny
+   * list and revocations across restarts, the in-memory policy does not, so the policy first
+   * learns what the index applied, then every index applies the whole policy.
+   */
   async #applyPolicyTo(index: RecordIndex): Promise<void> {
+    const state = await index.policyState();
+    for (const author of state.denied) this.policy.deny(author);
+    for (const revocation of state.revoked) this.policy.revoke(revocation);
     for (const author of this.policy.denied()) await index.setDenied(author, true);
     for (const r of this.policy.revocations()) await index.setRevoked(r.author, r.delegate, r.since);
   }

@@ -198,6 +198,16 @@ export class RecordIndex {
     return { items: items.map(storedRecord), next: this.#cursors.encode(checked.fingerprint, next) };
   }
 
+  /** The deny list and revocations this index applies (it keeps them across restarts). */
+  async policyState(): Promise<{ denied: string[]; revoked: { author: string; delegate: string; since: number }[] }> {
+    this.#requireOpen();
+    const denied = await this.#engine.all<{ author: string }>("SELECT author FROM denied ORDER BY author");
+    const revoked = await this.#engine.all<{ author: string; delegate: string; since: number }>(
+      "SELECT author, delegate, since FROM revoked ORDER BY author, delegate",
+    );
+    return { denied: denied.map((r) => r.author), revoked: revoked.map((r) => ({ ...r, since: Number(r.since) })) };
+  }
+
   /** Hides (or shows again) every record of `author`, at once. */
   async setDenied(author: string, denied: boolean): Promise<void> {
     this.#requireOpen();
