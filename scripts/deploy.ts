@@ -9,8 +9,8 @@
 import { readFileSync } from "node:fs";
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import hre from "hardhat";
-import { deploySuite } from "./lib/deploy-suite.js";
-import { writeManifest } from "./lib/manifest.js";
+import { deploySuite } from "./lib/deploy-suite.ts";
+import { writeManifest } from "./lib/manifest.ts";
 
 const connection = await hre.network.getOrCreate();
 const parametersFile = process.env.STOA_DEPLOY_PARAMETERS;

@@ -7,8 +7,8 @@
  */
 import hre from "hardhat";
 import { HDNodeWallet, Mnemonic } from "ethers";
-import { deploySuite } from "./lib/deploy-suite.js";
-import { writeManifest } from "./lib/manifest.js";
+import { deploySuite } from "./lib/deploy-suite.ts";
+import { writeManifest } from "./lib/manifest.ts";
 
 const HOST = "127.0.0.1";
 const port = Number(process.env.STOA_CHAIN_PORT ?? 8545);

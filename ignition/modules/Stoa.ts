@@ -7,7 +7,7 @@
  *   npx hardhat ignition deploy ignition/modules/Stoa.ts --network <net> --parameters params.json
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { defineStoa } from "../suite.js";
+import { defineStoa } from "../suite.ts";
 
 export default buildModule("Stoa", (m) => {
   const initialHolder = m.getParameter<string>("initialHolder");

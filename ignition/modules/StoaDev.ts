@@ -5,7 +5,7 @@
  * a person can walk through disputes and votes in minutes.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { defineStoa } from "../suite.js";
+import { defineStoa } from "../suite.ts";
 
 export const DEV_ACCOUNTS = 10;
 export const DEV_STOA_EACH = 100_000n * 10n ** 18n;

@@ -14,7 +14,7 @@ import {
   devAccounts,
   signAssetOrder,
   signPermit,
-} from "../../test/helpers/stoa.js";
+} from "../../test/helpers/stoa.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -5,9 +5,9 @@
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
-import Stoa from "../../ignition/modules/Stoa.js";
-import StoaDev from "../../ignition/modules/StoaDev.js";
-import { abiHash, type DeploymentManifest, MANIFEST_SCHEMA } from "./manifest.js";
+import Stoa from "../../ignition/modules/Stoa.ts";
+import StoaDev from "../../ignition/modules/StoaDev.ts";
+import { abiHash, type DeploymentManifest, MANIFEST_SCHEMA } from "./manifest.ts";
 
 export const DEV_CHAIN_ID = 31337;
 

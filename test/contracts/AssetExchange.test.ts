@@ -7,7 +7,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { expect } from "chai";
 import { id, parseEther, TypedDataEncoder, ZeroAddress } from "ethers";
 import { network } from "hardhat";
-import { ASSET_ORDER_TYPES, type AssetOrder, DAY, deployStoa, devAccounts, signAssetOrder } from "../helpers/stoa.js";
+import { ASSET_ORDER_TYPES, type AssetOrder, DAY, deployStoa, devAccounts, signAssetOrder } from "../helpers/stoa.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -6,7 +6,7 @@ import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import * as Digest from "multiformats/hashes/digest";
 import { sha256 as sha2_256 } from "multiformats/hashes/sha2";
-import { certificateTree, deployStoa, devAccounts } from "../helpers/stoa.js";
+import { certificateTree, deployStoa, devAccounts } from "../helpers/stoa.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -5,17 +5,17 @@
 import { expect } from "chai";
 import { id, type BaseContract, ZeroAddress, ZeroHash } from "ethers";
 import { network } from "hardhat";
-import StoaModule from "../../ignition/modules/Stoa.js";
+import StoaModule from "../../ignition/modules/Stoa.ts";
 import {
   DEV_ACCOUNTS,
   DEV_ARBITERS,
   DEV_ISSUERS,
   DEV_MIN_ARBITER_STAKE,
   DEV_STOA_EACH,
-} from "../../ignition/modules/StoaDev.js";
+} from "../../ignition/modules/StoaDev.ts";
 import { DEFAULT_SETTINGS, TIMELOCK_ROLES } from "../../ignition/suite.js";
 import { StoaRegistry__factory } from "../../types/ethers-contracts/index.js";
-import { DEV_PARAMETERS, deployStoa, devAccounts, type Stoa } from "../helpers/stoa.js";
+import { DEV_PARAMETERS, deployStoa, devAccounts, type Stoa } from "../helpers/stoa.ts";
 
 const ROLES = {
   DEFAULT_ADMIN_ROLE: ZeroHash,

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { id, ZeroAddress, type Interface, type Signer } from "ethers";
-import { DAY, DEV_PARAMETERS, HOUR, deployStoa, devAccounts, signPermit } from "../helpers/stoa.js";
+import { DAY, DEV_PARAMETERS, HOUR, deployStoa, devAccounts, signPermit } from "../helpers/stoa.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { keccak256, parseEther, toUtf8Bytes, ZeroAddress } from "ethers";
 import { network } from "hardhat";
 import type { Marketplace } from "../../types/ethers-contracts/index.js";
-import { createdOrder, DAY, deployStoa, devAccounts, HOUR, signPermit } from "../helpers/stoa.js";
+import { createdOrder, DAY, deployStoa, devAccounts, HOUR, signPermit } from "../helpers/stoa.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { keccak256, parseEther, toUtf8Bytes, ZeroAddress, type ContractTransactionResponse } from "ethers";
 import { network } from "hardhat";
 import type { Marketplace } from "../../types/ethers-contracts/index.js";
-import { type AssetOrder, createdOrder, DAY, deployStoa, devAccounts, signAssetOrder } from "../helpers/stoa.js";
+import { type AssetOrder, createdOrder, DAY, deployStoa, devAccounts, signAssetOrder } from "../helpers/stoa.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

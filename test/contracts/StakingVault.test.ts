@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { id, ZeroAddress, ZeroHash } from "ethers";
-import { DEV_PARAMETERS, deployStoa, devAccounts } from "../helpers/stoa.js";
+import { DEV_PARAMETERS, deployStoa, devAccounts } from "../helpers/stoa.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { parseEther, ZeroAddress } from "ethers";
 import { network } from "hardhat";
-import { deployStoa, devAccounts } from "../helpers/stoa.js";
+import { deployStoa, devAccounts } from "../helpers/stoa.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

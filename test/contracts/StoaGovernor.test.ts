@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { id, keccak256, parseEther, Signature, toBeHex, toUtf8Bytes, ZeroAddress, ZeroHash } from "ethers";
 import type { Signer } from "ethers";
 import { network } from "hardhat";
-import { DEV_ACCOUNTS, DEV_MIN_ARBITER_STAKE, DEV_STOA_EACH } from "../../ignition/modules/StoaDev.js";
+import { DEV_ACCOUNTS, DEV_MIN_ARBITER_STAKE, DEV_STOA_EACH } from "../../ignition/modules/StoaDev.ts";
 import { DEFAULT_SETTINGS } from "../../ignition/suite.js";
-import { createdOrder, DAY, DEV_PARAMETERS, deployStoa, devAccounts, type Stoa } from "../helpers/stoa.js";
+import { createdOrder, DAY, DEV_PARAMETERS, deployStoa, devAccounts, type Stoa } from "../helpers/stoa.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { ZeroAddress, ZeroHash, type Signer } from "ethers";
-import { DEV_PARAMETERS, deployStoa, devAccounts } from "../helpers/stoa.js";
+import { DEV_PARAMETERS, deployStoa, devAccounts } from "../helpers/stoa.ts";
 import type { StoaRegistry } from "../../types/ethers-contracts/index.js";
 
 const connection = await network.create();

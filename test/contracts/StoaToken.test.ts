@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { id, parseEther, Signature, verifyTypedData, ZeroAddress, type Signer } from "ethers";
 import { network } from "hardhat";
-import { DEV_ACCOUNTS, DEV_MIN_ARBITER_STAKE, DEV_STOA_EACH } from "../../ignition/modules/StoaDev.js";
+import { DEV_ACCOUNTS, DEV_MIN_ARBITER_STAKE, DEV_STOA_EACH } from "../../ignition/modules/StoaDev.ts";
 import { DEFAULT_SETTINGS } from "../../ignition/suite.js";
 import type { StoaToken } from "../../types/ethers-contracts/index.js";
-import { deployStoa, devAccounts, signPermit } from "../helpers/stoa.js";
+import { deployStoa, devAccounts, signPermit } from "../helpers/stoa.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;

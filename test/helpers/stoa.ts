@@ -6,7 +6,7 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import type { BigNumberish, BytesLike, Signer } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
-import StoaDev, { DEV_SETTINGS } from "../../ignition/modules/StoaDev.js";
+import StoaDev, { DEV_SETTINGS } from "../../ignition/modules/StoaDev.ts";
 import type {
   AssetExchange,
   Certificates,

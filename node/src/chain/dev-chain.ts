@@ -34,22 +34,9 @@ export interface DevChain {
 type DeploySuite = typeof import("../../../scripts/lib/deploy-suite.ts");
 let deploySuiteModule: Promise<DeploySuite> | undefined;
 
-/**
- * scripts/lib/deploy-suite.ts and the Ignition modules import each other with `.js` specifiers,
- * which Hardhat's CLI resolves through tsx; Node's own type stripping cannot. So they load through
- * tsx's loader, registered only for this one import (everything else they import is shared with
- * this process, so Ignition sees the same module objects).
- */
+/** The deployment code shared with `npm run deploy:local`, loaded only when a dev chain starts. */
 function importDeploySuite(): Promise<DeploySuite> {
-  deploySuiteModule ??= (async () => {
-    const { register } = await import("tsx/esm/api");
-    const unregister = register();
-    try {
-      return await import("../../../scripts/lib/deploy-suite.ts");
-    } finally {
-      await unregister();
-    }
-  })();
+  deploySuiteModule ??= import("../../../scripts/lib/deploy-suite.ts");
   return deploySuiteModule;
 }
 

@@ -12,7 +12,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { id, ZeroAddress, type BytesLike, type Interface } from "ethers";
-import { DAY, DEV_PARAMETERS, deployStoa, devAccounts } from "../../helpers/stoa.js";
+import { DAY, DEV_PARAMETERS, deployStoa, devAccounts } from "../../helpers/stoa.ts";
 import type { ReentrantActor } from "../../../types/ethers-contracts/index.js";
 
 const connection = await network.create();

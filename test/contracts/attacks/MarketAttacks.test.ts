@@ -26,7 +26,7 @@ import {
   HOUR,
   signAssetOrder,
   signPermit,
-} from "../../helpers/stoa.js";
+} from "../../helpers/stoa.ts";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
