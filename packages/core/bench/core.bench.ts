@@ -7,17 +7,18 @@
  *
  * --quick: smaller counts (about 3 minutes instead of about 9), printed only unless --write.
  * Order: the per-write profile (one process), the raw OrbitDB baselines (two processes), Stoa (two
- * nodes, then one restarted), the raw SQLite FTS5 baseline over the same listings.
+ * nodes, then one restarted). The raw SQLite FTS5 baseline holds the same listings as Stoa's node
+ * and runs each query shape right after Stoa ran it, so that both see the same load.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NodeProcess } from "./ipc.ts";
-import { buildWorkload, type Workload } from "./queries.ts";
+import { buildWorkload } from "./queries.ts";
 import { runRawBaseline } from "./raw-baseline.ts";
 import { buildRows, consoleTable, findings, markdown } from "./report.ts";
-import { runSqliteBaseline } from "./sqlite-baseline.ts";
+import { SqliteListings } from "./sqlite-baseline.ts";
 import { runStoa } from "./stoa-figures.ts";
 import { describeProfile, type WriteProfile } from "./write-profile.ts";
 
@@ -33,12 +34,15 @@ const say = (line: string) => {
   console.log(stamped);
 };
 
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ");
 const root = mkdtempSync(join(tmpdir(), "stoa-bench-core-"));
+const loadAtStart = load();
 try {
   say(
-    `node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, load average ${loadavg()
-      .map((x) => x.toFixed(1))
-      .join(" ")}, ${quick ? "quick" : "full"} run, data in ${root}`,
+    `node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, load average ${loadAtStart}, ${quick ? "quick" : "full"} run, data in ${root}`,
   );
   const profiler = await NodeProcess.spawn<{
     profile: (a: { quick: boolean }) => Promise<WriteProfile>;
@@ -57,7 +61,7 @@ try {
     log: say,
   });
 
-  let workload: Workload | undefined;
+  let sqlite: SqliteListings | undefined;
   const stoa = await runStoa(
     {
       dir: root,
@@ -70,12 +74,18 @@ try {
       queryRecords: quick ? 20_000 : 100_000,
       log: say,
     },
-    (numbers) => (workload = buildWorkload(numbers, quick ? 100 : 200)),
-  );
-  const sqlite = await runSqliteBaseline(stoa.numbers, workload!);
-  say(`raw SQLite FTS5: loaded ${sqlite.records} listings in ${(sqlite.loadMs / 1000).toFixed(1)} s`);
+    {
+      workloadOf: (numbers) => {
+        sqlite = new SqliteListings(numbers);
+        say(`raw SQLite FTS5: loaded ${sqlite.records} listings in ${(sqlite.loadMs / 1000).toFixed(1)} s`);
+        return buildWorkload(numbers, quick ? 100 : 200);
+      },
+      beside: (_shape, queries) => sqlite!.time(queries),
+    },
+  ).finally(() => sqlite?.close());
+  const baseline = { records: sqlite!.records, loadMs: sqlite!.loadMs, shapes: stoa.beside };
 
-  const figures = { raw, sqlite, stoa, profile };
+  const figures = { raw, sqlite: baseline, stoa, profile };
   const rows = buildRows(figures);
   console.log(`\n${consoleTable(rows)}\n\n${describeProfile(profile).join("\n")}\n\n${findings(figures).join("\n")}\n`);
   if (write) {
@@ -83,17 +93,12 @@ try {
     mkdirSync(join(file, ".."), { recursive: true });
     const command = `npm run bench:core${quick ? " -- --quick" : ""}`;
     const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`;
-    writeFileSync(
-      file,
-      markdown(rows, figures, { command, date: new Date().toISOString().slice(0, 10), machine, log }),
-    );
+    const loads = `load average (1, 5, 15 min) ${loadAtStart} at the start, ${load()} at the end`;
+    const date = new Date().toISOString().slice(0, 10);
+    writeFileSync(file, markdown(rows, figures, { command, date, machine, load: loads, log }));
     say(`wrote ${file}`);
   }
-  say(
-    `done in ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg()
-      .map((x) => x.toFixed(1))
-      .join(" ")}`,
-  );
+  say(`done in ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${load()}`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listingBody } from "./corpus.ts";
-import type { Workload, WorkloadQuery } from "./queries.ts";
+import type { WorkloadQuery } from "./queries.ts";
 
 const SCHEMA = `
   PRAGMA journal_mode = WAL;
@@ -42,12 +42,21 @@ export interface SqliteBaseline {
   shapes: Record<string, number[]>;
 }
 
-/** Loads the listings numbered `numbers` and runs `workload` (after 20 warm-up queries per shape). */
-export async function runSqliteBaseline(numbers: readonly number[], workload: Workload): Promise<SqliteBaseline> {
-  const { DatabaseSync } = await import("node:sqlite");
-  const dir = mkdtempSync(join(tmpdir(), "stoa-sqlite-baseline-"));
-  const db = new DatabaseSync(join(dir, "listings.sqlite"));
-  try {
+const { DatabaseSync } = await import("node:sqlite");
+
+/**
+ * The listings numbered `numbers` in a fresh SQLite file. Each shape of the workload is then
+ * timed with `time`, right beside Stoa's run of the same shape, so that both see the same load
+ * on the machine.
+ */
+export class SqliteListings {
+  readonly records: number;
+  readonly loadMs: number;
+  readonly #dir = mkdtempSync(join(tmpdir(), "stoa-sqlite-baseline-"));
+  readonly #db = new DatabaseSync(join(this.#dir, "listings.sqlite"));
+
+  constructor(numbers: readonly number[]) {
+    const db = this.#db;
     db.exec(SCHEMA);
     const started = performance.now();
     const insert = db.prepare(
@@ -62,23 +71,26 @@ export async function runSqliteBaseline(numbers: readonly number[], workload: Wo
     db.exec("INSERT INTO records_fts (records_fts) VALUES ('rebuild')");
     db.exec("INSERT INTO records_fts (records_fts) VALUES ('optimize')");
     db.exec("ANALYZE");
-    const loadMs = performance.now() - started;
-    const filter = db.prepare(FILTER);
-    const text = db.prepare(TEXT);
+    this.loadMs = performance.now() - started;
+    this.records = numbers.length;
+  }
+
+  /** Runs `queries` after 20 of them as warm-up: the time of each (ms). */
+  time(queries: readonly WorkloadQuery[]): number[] {
+    const filter = this.#db.prepare(FILTER);
+    const text = this.#db.prepare(TEXT);
     const run = (q: WorkloadQuery) =>
       q.words ? text.all(matchOf(q)).length : filter.all(q.category, q.price!.min, q.price!.max).length;
-    const shapes: Record<string, number[]> = {};
-    for (const [shape, queries] of Object.entries(workload.shapes)) {
-      for (const q of queries.slice(0, 20)) run(q);
-      shapes[shape] = queries.map((q) => {
-        const t = performance.now();
-        run(q);
-        return performance.now() - t;
-      });
-    }
-    return { records: numbers.length, loadMs, shapes };
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+    for (const q of queries.slice(0, 20)) run(q);
+    return queries.map((q) => {
+      const t = performance.now();
+      run(q);
+      return performance.now() - t;
+    });
+  }
+
+  close(): void {
+    this.#db.close();
+    rmSync(this.#dir, { recursive: true, force: true });
   }
 }

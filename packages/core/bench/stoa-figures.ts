@@ -8,7 +8,7 @@ import type { Envelope } from "@stoa/protocol";
 import { ListingSource, NETWORK } from "./corpus.ts";
 import { NodeProcess } from "./ipc.ts";
 import { percentile, sleep } from "./measure.ts";
-import { toRecordQuery, type Workload } from "./queries.ts";
+import { toRecordQuery, type Workload, type WorkloadQuery } from "./queries.ts";
 import type { StoaPeerHandlers } from "./stoa-peer.ts";
 
 const PEER = new URL("./stoa-peer.ts", import.meta.url);
@@ -155,8 +155,18 @@ async function probeFreshAuthors(a: Stoa, b: Stoa, fresh: ListingSource) {
   return { written: written.ids.length, arrived: seen.arrived, refusals: await b.call("refusals", undefined) };
 }
 
-/** Runs everything; `workloadOf` gives the query workload for the listings numbered as on the node. */
-export async function runStoa(o: StoaOptions, workloadOf: (numbers: number[]) => Workload): Promise<StoaFigures> {
+/** The query workload, and a baseline run right after Stoa's run of each shape. */
+export interface QueryHooks {
+  /** The workload for the listings numbered as on the node. */
+  workloadOf(numbers: number[]): Workload;
+  /** Times `queries` of `shape` on the baseline (ms each). */
+  beside(shape: string, queries: WorkloadQuery[]): number[];
+}
+
+export async function runStoa(
+  o: StoaOptions,
+  hooks: QueryHooks,
+): Promise<StoaFigures & { beside: Record<string, number[]> }> {
   const spawned: Stoa[] = [];
   const spawn = async (name: string, lean = false) => {
     const peer = await NodeProcess.spawn<StoaPeerHandlers>(name, PEER, lean ? LEAN_PROCESS : {});
@@ -205,8 +215,9 @@ export async function runStoa(o: StoaOptions, workloadOf: (numbers: number[]) =>
       `stoa: fresh authors: ${freshAuthors.arrived}/${freshAuthors.written} records on B within 5 s, refusals on B ${JSON.stringify(freshAuthors.refusals)}`,
     );
     const loaded = await Promise.all([a.call("memory", {}), b.call("memory", {})]);
+    const both = (key: "rssMB" | "heapMB" | "externalMB") => loaded.map((m) => m[key].toFixed(0)).join(" / ");
     o.log(
-      `stoa: after the runs: RSS ${loaded.map((m) => m.rssMB.toFixed(0)).join(" / ")} MB, heap ${loaded.map((m) => m.heapMB.toFixed(0)).join(" / ")} MB`,
+      `stoa: after the runs: RSS ${both("rssMB")} MB, heap ${both("heapMB")} MB, external ${both("externalMB")} MB`,
     );
     await b.stop();
     const lean = await measureLean(join(o.dir, "stoa-lean"), new ListingSource("lean", 20, 20_000_000), spawn);
@@ -219,10 +230,13 @@ export async function runStoa(o: StoaOptions, workloadOf: (numbers: number[]) =>
     o.log(
       `stoa: loaded to ${numbers.length} listings through the node at ${loadFigures.perSecond.toFixed(0)} records/s`,
     );
-    const workload = workloadOf(numbers);
+    const workload = hooks.workloadOf(numbers);
+    await a.call("memory", { idleMs: 2_000 }); // let the load's background work (compactions, GC) settle
     const queries: Record<string, number[]> = {};
+    const beside: Record<string, number[]> = {};
     for (const [shape, list] of Object.entries(workload.shapes)) {
       queries[shape] = (await a.call("query", { family: "listings", queries: list.map(toRecordQuery) })).ms;
+      beside[shape] = hooks.beside(shape, list);
     }
     await a.stop();
 
@@ -255,6 +269,7 @@ export async function runStoa(o: StoaOptions, workloadOf: (numbers: number[]) =>
       queries,
       restart,
       numbers,
+      beside,
     };
   } finally {
     await Promise.all(spawned.map((p) => p.stop()));
