@@ -1,0 +1,118 @@
+/**
+ * Routes of sign-in with Ethereum: a nonce, the signed EIP-4361 message in exchange for a
+ * session token, the session, and sign-out.
+ */
+import { z } from "zod";
+import type { DaemonContext } from "../context.ts";
+import type { ApiApp } from "./app.ts";
+import { bearerToken, requireSession, sessionOf } from "./guards.ts";
+import { bearer, errors } from "./schemas.ts";
+import type { Clock, NonceStore, SessionStore } from "./sessions.ts";
+import { verifySignIn } from "./siwe.ts";
+
+export interface AuthDeps {
+  ctx: DaemonContext;
+  nonces: NonceStore;
+  sessions: SessionStore;
+  clock: Clock;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const sessionSchema = z
+  .object({
+    address: z.string().describe("The signed-in account, lower case"),
+    chainId: z.number().int(),
+    expiresAt: z.string().describe("ISO 8601"),
+  })
+  .meta({ id: "Session" });
+
+export function registerAuthRoutes(app: ApiApp, { ctx, nonces, sessions, clock }: AuthDeps): void {
+  app.post(
+    "/v1/auth/nonce",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "A nonce to put in a sign-in message",
+        description: "Single use; it expires after auth.nonceTtlSeconds.",
+        response: {
+          200: z.object({ nonce: z.string(), expiresAt: z.string().describe("ISO 8601") }),
+          ...errors(429),
+        },
+      },
+    },
+    () => {
+      const issued = nonces.issue();
+      return { nonce: issued.nonce, expiresAt: iso(issued.expiresAt) };
+    },
+  );
+
+  app.post(
+    "/v1/auth/verify",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Sign in with a signed EIP-4361 message",
+        description:
+          "The message must carry a nonce from /v1/auth/nonce, this node's host as domain, a URI on its " +
+          "origin and the chain id of GET /v1/chain, and be signed (personal_sign) by the account it names.",
+        body: z.strictObject({
+          message: z.string().min(1).max(4096).describe("The EIP-4361 message, as signed"),
+          signature: z.string().max(200).describe("0x-prefixed 65-byte signature"),
+        }),
+        response: {
+          200: z.object({
+            token: z.string().describe("Bearer token of the session"),
+            address: z.string(),
+            expiresAt: z.string(),
+          }),
+          ...errors(400, 401, 429),
+        },
+      },
+    },
+    async (request) => {
+      const signedIn = await verifySignIn(request.body.message, request.body.signature, {
+        publicUrl: ctx.publicUrl,
+        chainId: ctx.chain.chainId,
+        nonces,
+        now: clock(),
+      });
+      const session = sessions.open(signedIn.address, signedIn.chainId);
+      return { token: session.token, address: session.address, expiresAt: iso(session.expiresAt) };
+    },
+  );
+
+  app.get(
+    "/v1/auth/session",
+    {
+      onRequest: requireSession,
+      schema: {
+        tags: ["auth"],
+        summary: "The session of the bearer token",
+        security: bearer("session"),
+        response: { 200: sessionSchema, ...errors(401) },
+      },
+    },
+    (request) => {
+      const session = sessionOf(request)!;
+      return { address: session.address, chainId: session.chainId, expiresAt: iso(session.expiresAt) };
+    },
+  );
+
+  app.post(
+    "/v1/auth/logout",
+    {
+      onRequest: requireSession,
+      schema: {
+        tags: ["auth"],
+        summary: "Sign out: the bearer token stops working",
+        security: bearer("session"),
+        response: { 204: z.undefined(), ...errors(401) },
+      },
+    },
+    (request, reply) => {
+      sessions.close(bearerToken(request)!);
+      return reply.code(204).send();
+    },
+  );
+}
