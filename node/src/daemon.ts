@@ -37,7 +37,8 @@ export async function startDaemon({
   logger,
   onProgress = () => {},
 }: DaemonOptions): Promise<RunningDaemon> {
-  const log = logger ?? pino({ level: config.log.level });
+  // Logs (JSON, one line each) go to stderr; stdout carries the daemon's summary only.
+  const log = logger ?? pino({ level: config.log.level }, pino.destination(2));
   const stack: (() => Promise<void>)[] = [];
   const unwind = async () => {
     for (const stop of stack.reverse()) await stop().catch((error: Error) => log.error({ err: error }, "stop failed"));

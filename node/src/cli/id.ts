@@ -10,12 +10,14 @@ export function register(program: Command): void {
     .action(async (_o, command: Command) => {
       const options = globals(command);
       const { repo, config } = repoAndConfig(options);
-      const peerId = await readPeerId(repo);
+      let peerId: string;
       let addresses: string[] = [];
       try {
-        addresses = (await client(options).json<{ multiaddrs: string[] }>("GET", "/v1/node")).multiaddrs;
+        const node = await client(options).json<{ peerId: string; multiaddrs: string[] }>("GET", "/v1/node");
+        [peerId, addresses] = [node.peerId, node.multiaddrs];
       } catch {
-        // the daemon is not running: the peer id alone
+        // No daemon: read the key from the repo (the daemon holds its lock while it runs).
+        peerId = await readPeerId(repo);
       }
       print(options, { peerId, network: config.network, addresses }, () =>
         [`peer id ${peerId}`, `network ${config.network}`, ...addresses.map((a) => `  ${a}`)].join("\n"),
