@@ -1,56 +1,73 @@
 /**
- * `npm start` (until the node daemon exists): a local dev chain on 127.0.0.1 with the contract
- * suite deployed and the dev accounts funded, served as HTTP and WebSocket JSON-RPC for wallets.
- * Prints the RPC URL and the dev accounts; Ctrl-C stops it.
+ * `npm start`: Stoa on 127.0.0.1 in one process — the dev chain with the contracts deployed and
+ * the dev accounts funded, one node with its HTTP API (and the dApp, once built), using the repo
+ * `.stoa-dev/` (created on first run). Prints one URL and the dev accounts; Ctrl-C stops all.
  *
- * STOA_CHAIN_PORT sets the port (default 8545).
+ * Settings come from .stoa-dev/config.yaml and STOA_* variables (see `stoa config --help`), e.g.
+ * STOA_API_PORT=8081 npm start.
  */
-import hre from "hardhat";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { HDNodeWallet, Mnemonic } from "ethers";
-import { deploySuite } from "./lib/deploy-suite.ts";
-import { writeManifest } from "./lib/manifest.ts";
+import { startDaemon } from "../node/src/daemon.ts";
+import { initRepo, openRepo } from "../node/src/repo.ts";
 
-const HOST = "127.0.0.1";
-const port = Number(process.env.STOA_CHAIN_PORT ?? 8545);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const REPO = process.env.STOA_REPO ?? join(ROOT, ".stoa-dev");
 // Hardhat's well-known dev mnemonic: these keys are public. Never send real funds to them.
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-const SHOWN_ACCOUNTS = 10;
+const DEV_ROLES = ["deployer", "buyer", "seller", "", "creator", "worker", "issuer", "arbiter", "arbiter", "arbiter"];
 
-const server = await hre.network.createServer("default", HOST, port);
-let listening: { address: string; port: number };
-try {
-  listening = await server.listen();
-} catch (error) {
-  console.error(`Cannot listen on ${HOST}:${port} (${(error as Error).message}).`);
-  console.error("Stop whatever uses that port, or set STOA_CHAIN_PORT to a free one.");
+if (!existsSync(join(REPO, "repo.json"))) {
+  const { peerId } = await initRepo(REPO);
+  console.log(`Created the dev repo ${REPO} (peer ${peerId})`);
+}
+const config = openRepo(REPO);
+if (config.chain.mode !== "dev") {
+  console.error(`${REPO} follows ${config.chain.rpcUrl}; npm start runs the dev chain. Set chain.mode to dev.`);
   process.exit(1);
 }
-const rpcUrl = `http://${listening.address}:${listening.port}`;
+// One screen of output: the node's own log shows warnings and errors unless asked for more.
+if (!process.env.STOA_LOG_LEVEL) config.log.level = "warn";
+const distDapp = join(ROOT, "dapp", "dist");
+if (!config.dapp.dir && existsSync(distDapp)) config.dapp.dir = distDapp;
 
-const connection = await hre.network.connect({ network: "localhost", override: { url: rpcUrl } });
-const manifest = await deploySuite(hre, connection);
-const manifestFile = writeManifest(manifest);
-
-console.log(`\nStoa dev chain ready\n`);
-console.log(`  JSON-RPC (HTTP and WebSocket)  ${rpcUrl}`);
-console.log(`  chain id                       ${manifest.chainId}`);
-console.log(`  deployment manifest            ${manifestFile}\n`);
-console.log("Contracts:");
-for (const [name, c] of Object.entries(manifest.contracts)) console.log(`  ${name.padEnd(14)} ${c.address}`);
-console.log("\nDev accounts (10,000 ETH and 100,000 STOA each; public keys, dev only):");
+const daemon = await startDaemon({
+  repo: REPO,
+  config,
+  onProgress: (line) => console.log(`... ${line}`),
+});
+const { chain, node } = daemon.ctx;
 const mnemonic = Mnemonic.fromPhrase(DEV_MNEMONIC);
-for (let i = 0; i < SHOWN_ACCOUNTS; i++) {
+const accounts = DEV_ROLES.map((role, i) => {
   const wallet = HDNodeWallet.fromMnemonic(mnemonic, `m/44'/60'/0'/0/${i}`);
-  console.log(`  #${i} ${wallet.address}  ${wallet.privateKey}`);
-}
-console.log("\nPress Ctrl-C to stop.");
+  return `  #${i} ${wallet.address} ${wallet.privateKey}${role ? `  (${role})` : ""}`;
+});
+console.log(`
+Stoa is running: ${daemon.url}
 
-const stop = async () => {
+  node        ${node.peerId.toString()} on ${config.network}
+  chain       ${chain.chainId} at ${chain.rpcUrl} (add it to your wallet as a custom network)
+  contracts   ${chain.manifestPath}
+
+Dev accounts (10,000 ETH and 100,000 STOA each; dUSD from its faucet; public keys, dev only):
+${accounts.join("\n")}
+
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
   console.log("\nStopping...");
-  await connection.close();
-  await server.close();
-  process.exit(0);
+  daemon.stop().then(
+    () => process.exit(0),
+    (error: Error) => {
+      console.error(`Error while stopping: ${error.message}`);
+      process.exit(1);
+    },
+  );
 };
-process.once("SIGINT", () => void stop());
-process.once("SIGTERM", () => void stop());
-await server.afterClosed();
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);

@@ -21,7 +21,7 @@ export function register(program: Command): void {
       const { config: effective } = repoAndConfig(options);
       try {
         const value = name ? getSetting(effective, name) : effective;
-        print(options, value, () => (typeof value === "object" ? JSON.stringify(value, null, 2) : String(value)));
+        print(options, value, () => (typeof value === "string" ? value : JSON.stringify(value, null, 2)));
       } catch (error) {
         if (error instanceof ConfigError)
           throw new CliError(error.message, "`stoa config --help` lists every setting.", 2);

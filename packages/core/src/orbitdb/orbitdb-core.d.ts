@@ -18,7 +18,7 @@ declare module "@orbitdb/core" {
     close(): Promise<void>;
   }
   export interface EntryPayload<V = unknown> {
-    op: "PUT" | "DEL" | string;
+    op: string; // "PUT" | "DEL" for keyvalue/documents databases
     key: string;
     value: V;
   }
