@@ -5,6 +5,7 @@
  */
 import type { StoaNode } from "@stoa/core";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { ChainService } from "./chain/service.ts";
 import type { StoaConfig } from "./config.ts";
 
@@ -20,4 +21,6 @@ export interface DaemonContext {
   /** The URL the API is reached at (SIWE domain and URI are checked against it). */
   publicUrl: string;
   startedAt: number;
+  /** The Prometheus registry libp2p already reports into; /metrics adds the node's and the API's. */
+  metrics?: Registry;
 }

@@ -3,12 +3,14 @@
  * (dev chain or RPC, and its indexer) -> light node -> HTTP API; stop order is the reverse, and the
  * process exits 0 after a graceful stop.
  */
+import { prometheusMetrics } from "@libp2p/prometheus-metrics";
 import { tcp } from "@libp2p/tcp";
 import { webSockets } from "@libp2p/websockets";
 import { loopbackOnlyGater, StoaNode } from "@stoa/core";
 import { nodeStorage } from "@stoa/core/node";
 import type { FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
+import { Registry } from "prom-client";
 import { createApi } from "./api/server.ts";
 import { ChainService } from "./chain/service.ts";
 import type { StoaConfig } from "./config.ts";
@@ -54,6 +56,8 @@ export async function startDaemon({
     stack.push(() => chain.stop());
 
     onProgress("starting the light node");
+    // libp2p reports its connections, streams and transfer figures into the registry /metrics serves.
+    const metrics = new Registry();
     const node = new StoaNode({
       network: config.network,
       ...nodeStorage(paths(repo).node),
@@ -62,6 +66,7 @@ export async function startDaemon({
       peers: config.p2p.peers,
       connectionGater: config.p2p.loopbackOnly ? loopbackOnlyGater : undefined,
       content: { maxBytes: config.content.maxBytes },
+      metrics: prometheusMetrics({ registry: metrics, collectDefaultMetrics: false }),
     });
     await node.start();
     stack.push(() => node.stop());
@@ -81,6 +86,7 @@ export async function startDaemon({
       adminToken: readAdminToken(repo),
       publicUrl,
       startedAt: Date.now(),
+      metrics,
     };
     const api = await createApi(ctx);
     const listening = await api.listen({ host: config.api.host, port: config.api.port });

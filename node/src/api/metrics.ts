@@ -163,10 +163,11 @@ function chainGauges(registry: Registry, ctx: DaemonContext): void {
 }
 
 export class ApiMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   readonly #http: ReturnType<typeof httpMetrics>;
 
   constructor(sources: MetricSources) {
+    this.registry = sources.ctx.metrics ?? new Registry();
     collectDefaultMetrics({ register: this.registry });
     this.#http = httpMetrics(this.registry);
     nodeGauges(this.registry, sources);

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { prometheusMetrics } from "@libp2p/prometheus-metrics";
 import { tcp } from "@libp2p/tcp";
 import { loopbackOnlyGater, StoaNode } from "@stoa/core";
 import { nodeStorage } from "@stoa/core/node";
@@ -30,6 +31,7 @@ import {
 } from "ethers";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { pino } from "pino";
+import { Registry } from "prom-client";
 import { SiweMessage } from "siwe";
 import { createApi, type ApiOptions } from "../../src/api/server.ts";
 import { ChainService } from "../../src/chain/service.ts";
@@ -93,6 +95,7 @@ export interface TestApiOptions extends ApiOptions {
 export async function startApi(options: TestApiOptions = {}): Promise<TestApi> {
   const config = loadConfig({ env: {}, flags: { network: NETWORK, "p2p.loopbackOnly": true, ...options.settings } });
   const repo = tempDir();
+  const metrics = new Registry();
   const node = new StoaNode({
     network: config.network,
     ...nodeStorage(join(repo, "node")),
@@ -100,6 +103,7 @@ export async function startApi(options: TestApiOptions = {}): Promise<TestApi> {
     listen: ["/ip4/127.0.0.1/tcp/0"],
     connectionGater: loopbackOnlyGater,
     content: { maxBytes: config.content.maxBytes, fetchTimeoutMs: 2_000 },
+    metrics: prometheusMetrics({ registry: metrics, collectDefaultMetrics: false }),
   });
   await node.start();
   const ctx: DaemonContext = {
@@ -111,6 +115,7 @@ export async function startApi(options: TestApiOptions = {}): Promise<TestApi> {
     adminToken: ADMIN_TOKEN,
     publicUrl: options.publicUrl ?? PUBLIC_URL,
     startedAt: Date.now(),
+    metrics,
   };
   const api = await createApi(ctx, options);
   return {

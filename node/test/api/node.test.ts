@@ -168,7 +168,7 @@ describe("API: the node, its peers, health and metrics", function () {
   });
 
   describe("GET /metrics", function () {
-    it("exposes process, HTTP and Stoa metrics in Prometheus' text format", async function () {
+    it("exposes process, libp2p, HTTP and Stoa metrics in Prometheus' text format", async function () {
       const response = await t.api.inject({ method: "GET", url: "/metrics" });
       expect(response.statusCode).to.equal(200);
       expect(response.headers["content-type"]).to.match(/^text\/plain/);
@@ -184,6 +184,8 @@ describe("API: the node, its peers, health and metrics", function () {
       expect(text).to.match(/stoa_guard_messages_total\{family="listings",outcome="accepted"\} \d+/);
       expect(text).to.match(/stoa_api_sessions \d+/);
       expect(text).to.match(/stoa_chain_indexed_block \d+/);
+      // libp2p's own metrics (@libp2p/prometheus-metrics), in the same registry.
+      expect(text).to.match(/^libp2p_\w+/m);
     });
   });
 

@@ -76,6 +76,8 @@ export interface StoaNodeOptions {
   families?: Family[];
   /** Extra gossipsub options. */
   gossip?: Partial<GossipsubOpts>;
+  /** libp2p's metrics, e.g. prometheusMetrics({ registry }) from @libp2p/prometheus-metrics. */
+  metrics?: Libp2pOptions["metrics"];
   /** Limits of the content store. */
   content?: Partial<ContentLimits>;
   /** How long OrbitDB may wait for a missing entry block before giving up (ms). */
@@ -104,6 +106,7 @@ function createHelia(options: StoaNodeOptions, guard: NodeGuard) {
     streamMuxers: [yamux()],
     peerDiscovery: [],
     connectionGater: options.connectionGater,
+    metrics: options.metrics,
     services: {
       identify: identify(),
       // OrbitDB reads helia.libp2p.services.pubsub. A write on a node without peers must not throw.
