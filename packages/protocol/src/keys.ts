@@ -44,8 +44,9 @@ export function recoverSigner(digest: Hex, signature: string, field = "sig"): He
     throw new SignatureError("signature s must be in the lower half of the curve order", field);
   try {
     const recovered = concatBytes(new Uint8Array([v - 27]), bytes.subarray(0, 64));
-    const publicKey = secp256k1.recoverPublicKey(recovered, fromHex(digest), { prehash: false });
-    return addressOfPublicKey(publicKey);
+    // Straight to the uncompressed key the address hashes (not compressed, then decompressed).
+    const point = secp256k1.Signature.fromBytes(recovered, "recovered").recoverPublicKey(fromHex(digest));
+    return addressOfPublicKey(point.toBytes(false));
   } catch {
     throw new SignatureError("signature does not recover a public key", field);
   }
