@@ -15,7 +15,7 @@
 import { z } from "zod";
 import type { Hex } from "./bytes.ts";
 import { canonicalJson } from "./canonical-json.ts";
-import { typedDataDigest, type StoaDomain, type TypedTypes } from "./eip712.ts";
+import { frozenTypes, typedDataDigest, type PrehashedString, type StoaDomain, type TypedTypes } from "./eip712.ts";
 import { domainOf, familyOf, type Family } from "./families.ts";
 import type { BodyOf, RecordType } from "./records/index.ts";
 import { address } from "./records/fields.ts";
@@ -28,7 +28,7 @@ export const MAX_BATCH_BODY_BYTES = 256 * 1024;
 export const MIN_CREATED_AT = 1_577_836_800_000;
 export const MAX_CREATED_AT = 4_102_444_800_000;
 
-export const RECORD_TYPES_712: TypedTypes = {
+export const RECORD_TYPES_712: TypedTypes = frozenTypes({
   Record: [
     { name: "type", type: "string" },
     { name: "v", type: "uint16" },
@@ -37,9 +37,9 @@ export const RECORD_TYPES_712: TypedTypes = {
     { name: "body", type: "string" },
     { name: "signer", type: "address" },
   ],
-};
+});
 
-export const BATCH_TYPES_712: TypedTypes = {
+export const BATCH_TYPES_712: TypedTypes = frozenTypes({
   Batch: [
     { name: "author", type: "address" },
     { name: "createdAt", type: "uint64" },
@@ -52,7 +52,7 @@ export const BATCH_TYPES_712: TypedTypes = {
     { name: "createdAt", type: "uint64" },
     { name: "body", type: "string" },
   ],
-};
+});
 
 export interface UnsignedRecord<T extends RecordType = RecordType> {
   type: T;
@@ -129,9 +129,23 @@ export function signerOf(envelope: { author: Hex; delegation?: { body: unknown }
 
 /** The EIP-712 digest (= id) of a record of `type` by `author` signed by `signer`. */
 export function recordDigest(network: string, record: UnsignedRecord, signer: Hex = record.author): Hex {
-  return typedDataDigest(domainOf(network, familyOf(record.type)), "Record", RECORD_TYPES_712, {
-    ...record,
-    body: canonicalJson(record.body),
+  return recordDigestOf(network, record, signer, canonicalJson(record.body));
+}
+
+/** `recordDigest`, with the body given as its canonical JSON, or that JSON hashed already. */
+export function recordDigestOf(
+  network: string,
+  record: Omit<UnsignedRecord, "body">,
+  signer: Hex,
+  body: string | PrehashedString,
+): Hex {
+  const { type, v, author, createdAt } = record;
+  return typedDataDigest(domainOf(network, familyOf(type)), "Record", RECORD_TYPES_712, {
+    type,
+    v,
+    author,
+    createdAt,
+    body,
     signer,
   });
 }
@@ -143,11 +157,32 @@ export function batchDigest(
   batch: Omit<AuthorBatch, "type" | "sig" | "delegation">,
   signer: Hex = batch.author,
 ): Hex {
+  return batchDigestOf(
+    network,
+    family,
+    batch,
+    signer,
+    batch.items.map((item) => canonicalJson(item.body)),
+  );
+}
+
+/**
+ * `batchDigest`, with each item's body given as its canonical JSON, or that JSON hashed already:
+ * a verifier hashes each body once for the batch's digest and the item's record id.
+ */
+export function batchDigestOf(
+  network: string,
+  family: Family,
+  batch: Omit<AuthorBatch, "type" | "sig" | "delegation">,
+  signer: Hex,
+  bodies: readonly (string | PrehashedString)[],
+): Hex {
+  if (bodies.length !== batch.items.length) throw new RangeError("one body per batch item");
   return typedDataDigest(domainOf(network, family), "Batch", BATCH_TYPES_712, {
     author: batch.author,
     createdAt: batch.createdAt,
     signer,
-    items: batch.items.map((item) => ({ ...item, body: canonicalJson(item.body) })),
+    items: batch.items.map((item, i) => ({ type: item.type, v: item.v, createdAt: item.createdAt, body: bodies[i] })),
   });
 }
 
@@ -156,7 +191,7 @@ export function recordTypedData(network: string, record: UnsignedRecord, signer:
   const domain: StoaDomain = domainOf(network, familyOf(record.type));
   return {
     domain,
-    types: { EIP712Domain: DOMAIN_TYPES_FOR_WALLETS, ...RECORD_TYPES_712 },
+    types: { EIP712Domain: DOMAIN_TYPES_FOR_WALLETS(), ...copied(RECORD_TYPES_712) },
     primaryType: "Record" as const,
     message: { ...record, body: canonicalJson(record.body), signer },
   };
@@ -171,7 +206,7 @@ export function batchTypedData(
 ) {
   return {
     domain: domainOf(network, family),
-    types: { EIP712Domain: DOMAIN_TYPES_FOR_WALLETS, ...BATCH_TYPES_712 },
+    types: { EIP712Domain: DOMAIN_TYPES_FOR_WALLETS(), ...copied(BATCH_TYPES_712) },
     primaryType: "Batch" as const,
     message: {
       author: batch.author,
@@ -182,8 +217,13 @@ export function batchTypedData(
   };
 }
 
-const DOMAIN_TYPES_FOR_WALLETS = [
+const DOMAIN_TYPES_FOR_WALLETS = () => [
   { name: "name", type: "string" },
   { name: "version", type: "string" },
   { name: "salt", type: "bytes32" },
 ];
+
+/** A mutable copy of a frozen type set, for wallets and libraries that may change what they get. */
+function copied(types: TypedTypes): Record<string, { name: string; type: string }[]> {
+  return Object.fromEntries(Object.entries(types).map(([name, fields]) => [name, fields.map((f) => ({ ...f }))]));
+}

@@ -3,7 +3,7 @@
  * and an EIP-712 domain per family and network so that a record signed for one database or
  * network is invalid in every other.
  */
-import { keccak256, toHex, utf8 } from "./bytes.ts";
+import { keccak256, toHex, utf8, type Hex } from "./bytes.ts";
 import type { StoaDomain } from "./eip712.ts";
 import type { RecordType } from "./records/index.ts";
 
@@ -35,10 +35,21 @@ function requireNetwork(network: string): void {
   }
 }
 
+/** Salts by `stoa:<network>:<family>`: every record id needs its domain. */
+const salts = new Map<string, Hex>();
+const MAX_SALTS = 256;
+
 /** The EIP-712 domain of records of `family` on `network`. */
 export function domainOf(network: string, family: Family): StoaDomain {
   requireNetwork(network);
-  return { name: "Stoa", version: "1", salt: toHex(keccak256(utf8(`stoa:${network}:${family}`))) };
+  const seed = `stoa:${network}:${family}`;
+  let salt = salts.get(seed);
+  if (!salt) {
+    salt = toHex(keccak256(utf8(seed)));
+    if (salts.size >= MAX_SALTS) salts.delete(salts.keys().next().value!);
+    salts.set(seed, salt);
+  }
+  return { name: "Stoa", version: "1", salt };
 }
 
 /** The OrbitDB database name of `family` on `network` (every node of a network opens the same). */

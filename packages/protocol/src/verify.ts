@@ -9,11 +9,12 @@
 import type { z } from "zod";
 import type { Hex } from "./bytes.ts";
 import { canonicalJson } from "./canonical-json.ts";
+import { PrehashedString } from "./eip712.ts";
 import {
-  batchDigest,
+  batchDigestOf,
   batchShape,
   MAX_BATCH_BODY_BYTES,
-  recordDigest,
+  recordDigestOf,
   recordShape,
   type AuthorBatch,
   type Envelope,
@@ -58,7 +59,7 @@ function fail(error: z.ZodError, prefix: string): never {
   throw new InvalidRecordError(`${field || "record"}: ${issue.message}`, field || "record", issue.code);
 }
 
-/** Checks `body` of a record of `type` version `v`; returns its key (if versioned) and size. */
+/** Checks `body` of a record of `type` version `v`; returns its key (if versioned) and canonical JSON. */
 function checkBody(type: string, v: number, body: unknown, family: Family, field: string) {
   if (!isRecordType(type)) throw new InvalidRecordError(`unknown record type "${type}"`, `${field}type`, "type");
   if (!(FAMILIES[family].types as readonly string[]).includes(type)) {
@@ -69,11 +70,12 @@ function checkBody(type: string, v: number, body: unknown, family: Family, field
   if (!schema) throw new InvalidRecordError(`${type} has no schema version ${v}`, `${field}v`, "version");
   const parsed = schema.safeParse(body);
   if (!parsed.success) fail(parsed.error, `${field}body`);
-  const size = new TextEncoder().encode(canonicalJson(body)).length;
+  const canonical = canonicalJson(body);
+  const size = new TextEncoder().encode(canonical).length;
   if (size > spec.maxBodyBytes) {
     throw new InvalidRecordError(`${type} body is ${size} bytes, above ${spec.maxBodyBytes}`, `${field}body`, "size");
   }
-  return { key: spec.keyOf?.(parsed.data), size, type };
+  return { key: spec.keyOf?.(parsed.data), size, canonical };
 }
 
 /** Verifies an embedded delegation and that it covers `types` at `createdAt`s. */
@@ -83,10 +85,10 @@ function checkDelegation(
   delegation: SignedRecord<"delegation">,
   covered: { type: string; createdAt: number }[],
 ) {
-  checkBody("delegation", delegation.v, delegation.body, "delegations", "delegation.");
+  const { canonical } = checkBody("delegation", delegation.v, delegation.body, "delegations", "delegation.");
   const body = delegation.body;
   if (delegation.author !== author) throw new DelegationError("the delegation is by another account", "author");
-  const digest = recordDigest(network, delegation);
+  const digest = recordDigestOf(network, delegation, delegation.author, canonical);
   if (recoverSigner(digest, delegation.sig, "delegation.sig") !== author) {
     throw new SignatureError("the delegation is not signed by its author", "delegation.sig");
   }
@@ -104,7 +106,7 @@ export function verifyRecord(network: string, family: Family, value: unknown): V
   const shape = recordShape.safeParse(value);
   if (!shape.success) fail(shape.error, "");
   const record = shape.data as SignedRecord;
-  const { key } = checkBody(record.type, record.v, record.body, family, "");
+  const { key, canonical } = checkBody(record.type, record.v, record.body, family, "");
   if (record.type === "delegation" && record.delegation) {
     throw new DelegationError("a delegation must be signed by the wallet itself", "nested");
   }
@@ -112,7 +114,7 @@ export function verifyRecord(network: string, family: Family, value: unknown): V
     ? checkDelegation(network, record.author, record.delegation, [record])
     : undefined;
   const signer = delegation?.delegate ?? record.author;
-  const id = recordDigest(network, record, signer);
+  const id = recordDigestOf(network, record, signer, canonical);
   if (recoverSigner(id, record.sig) !== signer) throw new SignatureError(`the record is not signed by ${signer}`);
   const { type, v, author, createdAt, body } = record;
   return {
@@ -130,13 +132,13 @@ export function verifyBatch(network: string, family: Family, value: unknown): Ve
   if (!shape.success) fail(shape.error, "");
   const batch = shape.data as AuthorBatch;
   let total = 0;
-  const keys = batch.items.map((item, i) => {
+  const checked = batch.items.map((item, i) => {
     if (item.type === "delegation" || item.type === "delegation-revocation") {
       throw new InvalidRecordError("delegations are signed one by one", `items.${i}.type`, "batch");
     }
-    const checked = checkBody(item.type, item.v, item.body, family, `items.${i}.`);
-    total += checked.size;
-    return checked.key;
+    const body = checkBody(item.type, item.v, item.body, family, `items.${i}.`);
+    total += body.size;
+    return body;
   });
   if (total > MAX_BATCH_BODY_BYTES) {
     throw new InvalidRecordError(`batch bodies are ${total} bytes, above ${MAX_BATCH_BODY_BYTES}`, "items", "size");
@@ -145,19 +147,20 @@ export function verifyBatch(network: string, family: Family, value: unknown): Ve
     ? checkDelegation(network, batch.author, batch.delegation, batch.items)
     : undefined;
   const signer = delegation?.delegate ?? batch.author;
-  const id = batchDigest(network, family, batch, signer);
+  // Each body is serialized and hashed once, for the batch's digest and for its record id.
+  const bodies = checked.map((body) => new PrehashedString(body.canonical));
+  const id = batchDigestOf(network, family, batch, signer, bodies);
   if (recoverSigner(id, batch.sig) !== signer) throw new SignatureError(`the batch is not signed by ${signer}`);
   const records = batch.items.map((item, index): VerifiedRecord => {
-    const full = { ...item, author: batch.author };
     return {
-      id: recordDigest(network, full, signer),
+      id: recordDigestOf(network, { ...item, author: batch.author }, signer, bodies[index]!),
       type: item.type,
       v: item.v,
       author: batch.author,
       createdAt: item.createdAt,
       body: item.body,
       signer,
-      key: keys[index],
+      key: checked[index]!.key,
       envelopeId: id,
       index,
     };
