@@ -15,6 +15,7 @@ import { createApi } from "./api/server.ts";
 import { ChainService } from "./chain/service.ts";
 import type { StoaConfig } from "./config.ts";
 import type { DaemonContext } from "./context.ts";
+import { guardUnhandledRejections } from "./process-guard.ts";
 import { paths, readAdminToken } from "./repo.ts";
 
 export interface RunningDaemon {
@@ -46,6 +47,7 @@ export async function startDaemon({
     for (const stop of stack.reverse()) await stop().catch((error: Error) => log.error({ err: error }, "stop failed"));
     stack.length = 0;
   };
+  stack.push(guardUnhandledRejections(log));
   try {
     onProgress(
       config.chain.mode === "dev"

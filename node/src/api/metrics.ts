@@ -9,6 +9,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { DaemonContext } from "../context.ts";
+import { unhandledRejectionCount } from "../process-guard.ts";
 import type { ApiApp } from "./app.ts";
 import { openFamilies } from "./node-info.ts";
 
@@ -104,6 +105,15 @@ function nodeGauges(registry: Registry, { ctx, sessions, streams }: MetricSource
     registers: [registry],
     collect() {
       this.set(streams());
+    },
+  });
+  new Counter({
+    name: "stoa_unhandled_rejections_total",
+    help: "Promise rejections nobody handled, logged and survived (each one is a bug)",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(unhandledRejectionCount());
     },
   });
 }

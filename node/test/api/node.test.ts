@@ -184,6 +184,7 @@ describe("API: the node, its peers, health and metrics", function () {
       expect(text).to.match(/stoa_guard_messages_total\{family="listings",outcome="accepted"\} \d+/);
       expect(text).to.match(/stoa_api_sessions \d+/);
       expect(text).to.match(/stoa_chain_indexed_block \d+/);
+      expect(text).to.match(/stoa_unhandled_rejections_total \d+/);
       // libp2p's own metrics (@libp2p/prometheus-metrics), in the same registry.
       expect(text).to.match(/^libp2p_\w+/m);
     });
