@@ -14,7 +14,6 @@ import {
   verifyEnvelope,
   type BatchItem,
   type Family,
-  type Hex,
   type RecordType,
   type UnsignedRecord,
 } from "../src/index.ts";
@@ -25,7 +24,7 @@ function reference(typed: {
   domain: object;
   types: Record<string, readonly { name: string; type: string }[]>;
   message: object;
-}): Hex {
+}): string {
   const { EIP712Domain: _, ...types } = typed.types;
   return TypedDataEncoder.hash(typed.domain, types as Record<string, { name: string; type: string }[]>, typed.message);
 }
