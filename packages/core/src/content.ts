@@ -85,7 +85,8 @@ export class ContentStore {
     try {
       for await (const chunk of this.#fs.cat(parsed, { signal })) yield chunk;
     } catch (error) {
-      if (signal.aborted && !options.signal?.aborted) throw new TimeoutError(`fetching ${cid} took over ${timeoutMs} ms`);
+      if (signal.aborted && !options.signal?.aborted)
+        throw new TimeoutError(`fetching ${cid} took over ${timeoutMs} ms`);
       throw error;
     }
   }
@@ -141,7 +142,10 @@ export class ContentStore {
 
   #checkSize(bytes: number): void {
     if (bytes > this.limits.maxBytes) {
-      throw new ContentTooLargeError(`content of ${bytes} bytes is above the limit of ${this.limits.maxBytes}`, this.limits.maxBytes);
+      throw new ContentTooLargeError(
+        `content of ${bytes} bytes is above the limit of ${this.limits.maxBytes}`,
+        this.limits.maxBytes,
+      );
     }
   }
 }
