@@ -5,7 +5,7 @@
  * brought along, is indexed exactly once, in a queue, and announced to subscribers.
  */
 import type { DocumentsDatabase, LogEntry } from "@orbitdb/core";
-import { verifyEnvelope, type Envelope, type Family } from "@stoa/protocol";
+import { InvalidRecordError, verifyEnvelope, type Envelope, type Family } from "@stoa/protocol";
 import { checkEntry, type DecisionCache, type EnvelopeDocument } from "./guard/access-controller.ts";
 import type { Refusals } from "./guard/refusals.ts";
 import type { RecordIndex, RecordQuery, StoredRecord } from "./index/record-index.ts";
@@ -115,7 +115,9 @@ export class FamilyStore {
   async put(envelope: Envelope): Promise<PutResult> {
     this.#requireOpen();
     const { network, family, db, index, cache, policy } = this.#deps;
-    const verified = verifyEnvelope(network, family, envelope);
+    // What is verified is what is appended: a private, frozen copy, out of the caller's reach.
+    const own = frozenCopy(envelope);
+    const verified = verifyEnvelope(network, family, own);
     if (policy.isDenied(verified.author)) {
       throw new PolicyRefusalError(`${verified.author} is on this node's deny list`, "denied-author");
     }
@@ -132,7 +134,11 @@ export class FamilyStore {
         records: await this.#stored(verified.records.map((r) => r.id)),
       };
     }
-    const entry = await db.put({ _id: verified.id, ...(envelope as unknown as Record<string, unknown>) });
+    // The controller's canAppend and #indexFrom (on OrbitDB's update event, inside db.put) meet
+    // this entry before it has a hash: they take this verification by the document object.
+    const document: EnvelopeDocument = Object.freeze({ _id: verified.id, ...own });
+    cache.vouch(document, network, family, verified);
+    const entry = await db.put(document);
     cache.set(entry, { ok: true, envelope: verified });
     // Index now rather than waiting for the update event, so the writer reads its own write.
     await this.#enqueue(async () => {
@@ -206,7 +212,7 @@ export class FamilyStore {
         if (await index.hasEntry(entry.hash)) continue;
         let decision = cache.get(entry.hash);
         if (!decision) {
-          decision = checkEntry(network, family, entry);
+          decision = checkEntry(network, family, entry, cache);
           cache.set(entry.hash, decision);
         }
         if (decision.ok) batch.push({ entryHash: entry.hash, records: decision.envelope.records });
@@ -256,4 +262,23 @@ export class FamilyStore {
   #requireOpen(): void {
     if (this.#closed) throw new NotStartedError(`the ${this.family} store is closed`);
   }
+}
+
+/** A deep copy of `envelope`, deeply frozen; an InvalidRecordError if it is not plain data. */
+function frozenCopy(envelope: Envelope): Envelope {
+  let copy: unknown;
+  try {
+    copy = structuredClone(envelope);
+  } catch {
+    throw new InvalidRecordError("the envelope is not plain data", "record", "json");
+  }
+  return deepFreeze(copy) as Envelope;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -48,8 +48,13 @@ export interface AccessManifest {
 /** The document OrbitDB stores: the envelope under its id. */
 export type EnvelopeDocument = { _id: string } & Record<string, unknown>;
 
-/** Decides whether `entry` may join the log of `family` on `network`. Pure and local. */
-export function checkEntry(network: string, family: Family, entry: LogEntry): EntryDecision {
+/**
+ * Decides whether `entry` may join the log of `family` on `network`. Pure and local. With `own`,
+ * an entry whose document is the very object this node verified and vouched for before appending
+ * it (`DecisionCache.vouch`) takes that decision; any other entry, and every entry decoded from
+ * bytes, is verified in full.
+ */
+export function checkEntry(network: string, family: Family, entry: LogEntry, own?: DecisionCache): EntryDecision {
   if (
     entry === null ||
     typeof entry !== "object" ||
@@ -67,8 +72,12 @@ export function checkEntry(network: string, family: Family, entry: LogEntry): En
   if (typeof value !== "object" || value === null || typeof (value as EnvelopeDocument)._id !== "string") {
     return { ok: false, reason: "malformed-entry", message: "the value is not a document with an _id" };
   }
+  if (key !== (value as EnvelopeDocument)._id) {
+    return { ok: false, reason: "id-mismatch", message: "the entry key is not the document id" };
+  }
+  const vouched = own?.vouched(network, family, value);
+  if (vouched) return vouched;
   const { _id: id, ...envelope } = value as EnvelopeDocument;
-  if (key !== id) return { ok: false, reason: "id-mismatch", message: "the entry key is not the document id" };
   return checkEnvelope(network, family, id, envelope);
 }
 
@@ -90,19 +99,43 @@ export function checkEnvelope(network: string, family: Family, id: string, envel
 /**
  * Verified envelopes by entry hash, shared by the controller, the gossip validator and the store
  * so that one entry is verified once. Only deterministic outcomes are cached.
+ *
+ * An entry this node appends has no hash until OrbitDB has stored it, after `canAppend` and, for
+ * the store, after the `update` event. So the store hands its decision over by object instead:
+ * it vouches for the frozen document it verified, and `checkEntry` takes that decision for an
+ * entry carrying that same object. Nothing decoded from bytes is ever that object.
  */
 export class DecisionCache {
   readonly #max: number;
   readonly #entries = new Map<string, EntryDecision>();
+  readonly #own = new WeakMap<object, { network: string; family: Family; decision: EntryDecision }>();
   constructor(max = 20_000) {
     this.#max = max;
   }
+  /** The decision on the entry `hash`; none without a hash (an entry being appended has none yet). */
   get(hash: string): EntryDecision | undefined {
-    return this.#entries.get(hash);
+    return typeof hash === "string" ? this.#entries.get(hash) : undefined;
   }
+  /** Remembers a decision by entry hash; without a hash, nothing. */
   set(hash: string, decision: EntryDecision): void {
+    if (typeof hash !== "string") return;
     if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(hash, decision);
+  }
+  /**
+   * Vouches that `document`, a frozen object this node built and is about to append to `family`,
+   * holds `envelope`, verified. Held weakly: it goes when the document does.
+   */
+  vouch(document: Readonly<EnvelopeDocument>, network: string, family: Family, envelope: VerifiedEnvelope): void {
+    if (!Object.isFrozen(document) || envelope.id !== document._id) {
+      throw new TypeError("only a frozen document under its envelope's id can be vouched for");
+    }
+    this.#own.set(document, { network, family, decision: { ok: true, envelope } });
+  }
+  /** The decision vouched for `document` (the same object) in `family` on `network`, if any. */
+  vouched(network: string, family: Family, document: object): EntryDecision | undefined {
+    const own = this.#own.get(document);
+    return own && own.network === network && own.family === family ? own.decision : undefined;
   }
 }
 
@@ -142,11 +175,12 @@ export function stoaAccessController(options?: StoaAccessOptions): AccessControl
     }
     if (!Object.hasOwn(FAMILIES, manifest.family)) throw new Error(`unknown family in manifest: ${manifest.family}`);
     const cache = options?.cache ?? new DecisionCache();
-    // OrbitDB awaits canAppend; the decision itself is synchronous and local.
+    // OrbitDB awaits canAppend; the decision itself is synchronous and local. OrbitDB asks before
+    // a local append has a hash: the cache ignores a missing hash, the store's write is vouched for.
     const canAppend = (entry: LogEntry): Promise<boolean> => {
       let decision = cache.get(entry.hash);
       if (!decision) {
-        decision = checkEntry(manifest.network, manifest.family, entry);
+        decision = checkEntry(manifest.network, manifest.family, entry, cache);
         cache.set(entry.hash, decision);
         if (!decision.ok) {
           options?.refusals?.record({ reason: decision.reason, family: manifest.family, entry: entry.hash });
