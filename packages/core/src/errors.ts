@@ -87,3 +87,21 @@ export class IndexVersionError extends Error {
     this.supported = supported;
   }
 }
+
+/**
+ * A statement SQLite refused in the browser engine (sqlite-wasm in its worker), carried back to
+ * the caller with SQLite's own message. Shaped like node:sqlite's errors (`code`
+ * "ERR_SQLITE_ERROR", `errcode` the extended result code, `errstr` its description), so that
+ * code branching on them reads the same on both engines.
+ */
+export class SqliteError extends Error {
+  override name = "SqliteError" as const;
+  readonly code = "ERR_SQLITE_ERROR" as const;
+  readonly errcode: number;
+  readonly errstr: string;
+  constructor(message: string, errcode: number, errstr: string) {
+    super(message);
+    this.errcode = errcode;
+    this.errstr = errstr;
+  }
+}
