@@ -203,13 +203,16 @@ export class FamilyStore {
     const { network, family, db, index, cache, refusals } = this.#deps;
     const batch: Parameters<RecordIndex["ingestMany"]>[0] = [];
     const seen = new Set<string>();
+    // Parents are looked up in the index before they are read and decoded: a known entry costs
+    // one index lookup, and an unknown one is not looked up twice.
+    const unindexed = new Set<string>();
     let frontier = roots;
     while (frontier.length > 0) {
       const next: LogEntry[] = [];
       for (const entry of frontier) {
         if (seen.has(entry.hash)) continue;
         seen.add(entry.hash);
-        if (await index.hasEntry(entry.hash)) continue;
+        if (!unindexed.has(entry.hash) && (await index.hasEntry(entry.hash))) continue;
         let decision = cache.get(entry.hash);
         if (!decision) {
           decision = checkEntry(network, family, entry, cache);
@@ -218,9 +221,16 @@ export class FamilyStore {
         if (decision.ok) batch.push({ entryHash: entry.hash, records: decision.envelope.records });
         else refusals.record({ reason: decision.reason, family, entry: entry.hash });
         for (const hash of [...entry.next, ...entry.refs]) {
-          if (seen.has(hash)) continue;
+          if (seen.has(hash) || unindexed.has(hash)) continue;
+          if (await index.hasEntry(hash)) {
+            seen.add(hash);
+            continue;
+          }
           const parent = await db.log.get(hash);
-          if (parent) next.push(parent);
+          if (parent) {
+            unindexed.add(hash);
+            next.push(parent);
+          }
         }
       }
       frontier = next;
