@@ -46,8 +46,27 @@ export class FamilyStore {
   readonly #onUpdate = (entry: LogEntry) => {
     void this.#enqueue(async () => {
       if ((await this.#indexFrom([entry])) > 0) this.#scheduleRepair();
-    });
+    }).catch(() => this.#scheduleReindex());
   };
+  /**
+   * Indexing an update fails when an ancestor's block does not arrive within OrbitDB's fetch
+   * timeout (a slow or vanished peer). Nothing was ingested then; walk again from the heads after
+   * a pause, which indexes whatever the log holds by then. Without this the rejection went
+   * unhandled and Node ended the process.
+   */
+  #scheduleReindex(): void {
+    this.#indexErrors++;
+    if (this.#reindex || this.#closed) return;
+    this.#reindex = setTimeout(() => {
+      this.#reindex = undefined;
+      if (this.#closed) return;
+      void this.#enqueue(async () => {
+        await this.#indexFrom(await this.#deps.db.log.heads());
+      }).catch(() => this.#scheduleReindex());
+    }, RESYNC_DELAY_MS);
+  }
+  #reindex?: ReturnType<typeof setTimeout>;
+  #indexErrors = 0;
   /**
    * Entries learnt through OrbitDB's heads exchange are not gossiped on: a node joining B learns
    * B's heads, but B's other neighbours never hear of what the joiner brought. So after indexing
@@ -178,6 +197,11 @@ export class FamilyStore {
     return this.#syncErrors;
   }
 
+  /** Failed indexing walks since the store opened (each followed by a walk from the heads). */
+  get indexErrors(): number {
+    return this.#indexErrors;
+  }
+
   /** Waits until every update received so far is indexed. */
   async settled(): Promise<void> {
     await this.#queue;
@@ -190,6 +214,7 @@ export class FamilyStore {
     this.#deps.db.events.off("error", this.#onSyncError);
     clearTimeout(this.#resync);
     clearTimeout(this.#repair);
+    clearTimeout(this.#reindex);
     await this.#queue;
     this.#handlers.clear();
   }
