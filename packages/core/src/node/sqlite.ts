@@ -55,16 +55,17 @@ class NodeSqliteEngine implements SqlEngine {
   }
 
   exec(sql: string): Promise<void> {
-    this.#db.exec(sql);
-    return Promise.resolve();
+    return settle(() => {
+      this.#db.exec(sql);
+    });
   }
 
   all<Row = Record<string, SqlValue>>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    return Promise.resolve(this.#prepare(sql).all(...bindable(params)) as Row[]);
+    return settle(() => this.#prepare(sql).all(...bindable(params)) as Row[]);
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
-    return Promise.resolve({ changes: Number(this.#prepare(sql).run(...bindable(params)).changes) });
+    return settle(() => ({ changes: Number(this.#prepare(sql).run(...bindable(params)).changes) }));
   }
 
   batch(statements: readonly SqlStatement[]): Promise<void> {
@@ -81,12 +82,12 @@ class NodeSqliteEngine implements SqlEngine {
 
   close(): Promise<void> {
     this.#statements.clear();
-    if (this.#db.isOpen) {
+    return settle(() => {
+      if (!this.#db.isOpen) return;
       // Leave a small WAL behind, and the planner's statistics up to date, for the next open.
       this.#db.exec("PRAGMA optimize");
       this.#db.close();
-    }
-    return Promise.resolve();
+    });
   }
 
   /** A cached prepared statement (least recently used ones are dropped beyond the cache size). */
@@ -138,4 +139,13 @@ export function nodeSqliteEngineFactory(dir: string): SqlEngineFactory {
     }
     return createNodeSqliteEngine(dir === ":memory:" ? ":memory:" : join(dir, `${name}.sqlite`));
   };
+}
+
+/** Runs synchronous SQLite work as the engine's promise: an error rejects, it never throws. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
 }

@@ -223,8 +223,8 @@ describe("browser engine: sqlite-wasm (opfs-sahpool) in real Chromium, against n
     const engine = await createNodeSqliteEngine(files.path("scratch"));
     try {
       await engine.exec("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT UNIQUE)");
-      // node:sqlite throws as it prepares, before a promise exists: make it a rejection.
-      const missing = await rejection(Promise.resolve().then(() => engine.all("SELECT * FROM nope")));
+      // Both engines reject (never throw) on bad SQL.
+      const missing = await rejection(engine.all("SELECT * FROM nope"));
       const failedBatch = await rejection(
         engine.batch([
           { sql: "INSERT INTO t (a, b) VALUES (?, ?)", params: [1, "x"] },
