@@ -46,8 +46,8 @@ export class DaemonClient {
       } catch {
         // not JSON: keep the status line
       }
-      const error = new CliError(message, code ? `(${code})` : undefined);
-      throw error;
+      // The CLI builds its requests from the user's arguments: a 400 is bad usage (exit code 2).
+      throw new CliError(message, code ? `(${code})` : undefined, response.status === 400 ? 2 : 1);
     }
     return response;
   }

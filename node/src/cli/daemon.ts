@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { ConfigError, loadConfig, type SettingName } from "../config.ts";
 import { openRepo, repoPath } from "../repo.ts";
 import { CliError } from "./output.ts";
-import { globals } from "./shared.ts";
+import { globals, repoPeerId } from "./shared.ts";
 
 interface DaemonFlags {
   rpcUrl?: string;
@@ -43,6 +43,9 @@ export function register(program: Command): void {
           2,
         );
       }
+      // Fails fast, before the dev chain starts, when another daemon holds the repo's key store
+      // or the store is damaged.
+      await repoPeerId(repo, true);
       const progress = (line: string) => {
         if (!options.json) process.stderr.write(`... ${line}\n`);
       };

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import { readPeerId } from "../repo.ts";
 import { print } from "./output.ts";
-import { client, globals, repoAndConfig } from "./shared.ts";
+import { client, globals, repoAndConfig, repoPeerId } from "./shared.ts";
 
 export function register(program: Command): void {
   program
@@ -17,7 +16,7 @@ export function register(program: Command): void {
         [peerId, addresses] = [node.peerId, node.multiaddrs];
       } catch {
         // No daemon: read the key from the repo (the daemon holds its lock while it runs).
-        peerId = await readPeerId(repo);
+        peerId = await repoPeerId(repo);
       }
       print(options, { peerId, network: config.network, addresses }, () =>
         [`peer id ${peerId}`, `network ${config.network}`, ...addresses.map((a) => `  ${a}`)].join("\n"),

@@ -23,6 +23,8 @@ export function buildProgram(): Command {
     .option("--json", "print JSON instead of text")
     .option("--api <url>", "the daemon's API URL (default: from the repo's config)")
     .showHelpAfterError("(run with --help for usage)")
+    // Each command's --help lists --repo, --json and --api too (the subcommands inherit this).
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride();
   for (const register of [
     registerInit,

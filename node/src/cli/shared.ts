@@ -1,7 +1,7 @@
 /** Options every command shares, and how a command finds its repo and configuration. */
 import type { Command } from "commander";
 import { ConfigError, type StoaConfig } from "../config.ts";
-import { openRepo, repoPath, RepoError } from "../repo.ts";
+import { openRepo, paths, readPeerId, repoPath, RepoError } from "../repo.ts";
 import { DaemonClient } from "./client.ts";
 import { CliError } from "./output.ts";
 
@@ -35,4 +35,22 @@ export function repoAndConfig(options: GlobalOptions): { repo: string; config: S
 export function client(options: GlobalOptions): DaemonClient {
   const { repo, config } = repoAndConfig(options);
   return new DaemonClient(repo, config, options.api);
+}
+
+/**
+ * The node's peer id from the repo's key store. LevelDB's own errors ("Database failed to open")
+ * name neither the store nor the likely cause: a daemon holding its lock, or a damaged repo.
+ */
+export async function repoPeerId(repo: string, create = false): Promise<string> {
+  try {
+    return await readPeerId(repo, create);
+  } catch (error) {
+    if (error instanceof RepoError) throw new CliError(error.message);
+    const reason = (error as Error).message.replace(/^Error: /, "");
+    throw new CliError(
+      `cannot read the node's key store ${paths(repo).datastore}: ${reason}`,
+      "Is a `stoa daemon` running on this repo? Stop it first (or reach it with --api). Otherwise the repo is " +
+        "damaged: restore it from a backup, or create a new one with `stoa init`.",
+    );
+  }
 }
