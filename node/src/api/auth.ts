@@ -2,6 +2,7 @@
  * Routes of sign-in with Ethereum: a nonce, the signed EIP-4361 message in exchange for a
  * session token, the session, and sign-out.
  */
+import { nonceSchema, sessionSchema, signInRequestSchema, signInSchema } from "@stoa/protocol/api";
 import { z } from "zod";
 import type { DaemonContext } from "../context.ts";
 import type { ApiApp } from "./app.ts";
@@ -19,14 +20,6 @@ export interface AuthDeps {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const sessionSchema = z
-  .object({
-    address: z.string().describe("The signed-in account, lower case"),
-    chainId: z.number().int(),
-    expiresAt: z.string().describe("ISO 8601"),
-  })
-  .meta({ id: "Session" });
-
 export function registerAuthRoutes(app: ApiApp, { ctx, nonces, sessions, clock }: AuthDeps): void {
   app.post(
     "/v1/auth/nonce",
@@ -36,7 +29,7 @@ export function registerAuthRoutes(app: ApiApp, { ctx, nonces, sessions, clock }
         summary: "A nonce to put in a sign-in message",
         description: "Single use; it expires after auth.nonceTtlSeconds.",
         response: {
-          200: z.object({ nonce: z.string(), expiresAt: z.string().describe("ISO 8601") }),
+          200: nonceSchema,
           ...errors(429),
         },
       },
@@ -56,16 +49,9 @@ export function registerAuthRoutes(app: ApiApp, { ctx, nonces, sessions, clock }
         description:
           "The message must carry a nonce from /v1/auth/nonce, this node's host as domain, a URI on its " +
           "origin and the chain id of GET /v1/chain, and be signed (personal_sign) by the account it names.",
-        body: z.strictObject({
-          message: z.string().min(1).max(4096).describe("The EIP-4361 message, as signed"),
-          signature: z.string().max(200).describe("0x-prefixed 65-byte signature"),
-        }),
+        body: signInRequestSchema,
         response: {
-          200: z.object({
-            token: z.string().describe("Bearer token of the session"),
-            address: z.string(),
-            expiresAt: z.string(),
-          }),
+          200: signInSchema,
           ...errors(400, 401, 429),
         },
       },

@@ -5,6 +5,7 @@
  */
 import { Readable } from "node:stream";
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
+import { contentAddedSchema } from "@stoa/protocol/api";
 import { CID } from "multiformats/cid";
 import { z } from "zod";
 import type { DaemonContext } from "../context.ts";
@@ -82,7 +83,7 @@ function registerUpload(app: ApiApp, ctx: DaemonContext): void {
         consumes: ["application/octet-stream"],
         body: z.string().meta({ format: "binary", description: "The file's bytes" }),
         response: {
-          201: z.object({ cid: z.string(), size: z.number().int().describe("bytes") }),
+          201: contentAddedSchema,
           ...errors(400, 401, 411, 413, 415, 429),
         },
       },

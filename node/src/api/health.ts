@@ -3,16 +3,10 @@
  * readiness says the node is started and the chain indexer has caught up, so that a load
  * balancer sends no traffic to a node that would answer from stale state.
  */
-import { z } from "zod";
+import { healthSchema, readySchema } from "@stoa/protocol/api";
 import type { DaemonContext } from "../context.ts";
 import type { ApiApp } from "./app.ts";
 import { chainReadiness } from "./chain.ts";
-
-const readySchema = z.object({
-  ready: z.boolean(),
-  node: z.boolean().describe("The light node is started"),
-  chain: z.boolean().describe("The chain indexer is synced"),
-});
 
 export function registerHealthRoutes(app: ApiApp, ctx: DaemonContext, isClosing: () => boolean): void {
   app.get(
@@ -21,7 +15,7 @@ export function registerHealthRoutes(app: ApiApp, ctx: DaemonContext, isClosing:
       schema: {
         tags: ["operations"],
         summary: "Liveness: the process answers",
-        response: { 200: z.object({ status: z.literal("ok") }) },
+        response: { 200: healthSchema },
       },
     },
     () => ({ status: "ok" as const }),

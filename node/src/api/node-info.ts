@@ -5,6 +5,7 @@
 import type { FamilyStore } from "@stoa/core";
 import { FAMILIES, type Family } from "@stoa/protocol";
 import { multiaddr, type Multiaddr } from "@multiformats/multiaddr";
+import { nodeStatusSchema, peerSchema, peersSchema } from "@stoa/protocol/api";
 import { z } from "zod";
 import packageJson from "../../package.json" with { type: "json" };
 import type { DaemonContext } from "../context.ts";
@@ -18,27 +19,6 @@ import { bearer, errors } from "./schemas.ts";
 export const DIAL_TIMEOUT_MS = 10_000;
 
 export const API_VERSION = packageJson.version;
-
-const nodeSchema = z
-  .object({
-    peerId: z.string(),
-    network: z.string(),
-    version: z.string().describe("Version of @stoa/node"),
-    multiaddrs: z.array(z.string()),
-    startedAt: z.string().describe("ISO 8601"),
-    uptimeMs: z.number().int(),
-    peers: z.number().int().describe("Connected peers"),
-    families: z.record(z.string(), z.object({ records: z.number().int(), address: z.string() })),
-    refusals: z.record(z.string(), z.number().int()).describe("Refused entries and writes, by reason"),
-    storage: z.record(z.string(), z.number().int()).describe("Bytes on disk per part of the repo"),
-  })
-  .meta({ id: "NodeStatus" });
-
-const peerSchema = z.object({
-  peerId: z.string(),
-  address: z.string().describe("Remote multiaddr of the first open connection"),
-  direction: z.enum(["inbound", "outbound"]),
-});
 
 /** The families this node has open. */
 export function openFamilies(ctx: DaemonContext): FamilyStore[] {
@@ -97,7 +77,7 @@ export function registerNodeRoutes(app: ApiApp, ctx: DaemonContext, disk: DiskUs
       schema: {
         tags: ["node"],
         summary: "The node: identity, addresses, families, refusals, storage",
-        response: { 200: nodeSchema, ...errors(503) },
+        response: { 200: nodeStatusSchema, ...errors(503) },
       },
     },
     async () => nodeStatus(ctx, disk),
@@ -109,7 +89,7 @@ export function registerNodeRoutes(app: ApiApp, ctx: DaemonContext, disk: DiskUs
       schema: {
         tags: ["node"],
         summary: "Connected peers",
-        response: { 200: z.object({ peers: z.array(peerSchema) }), ...errors(503) },
+        response: { 200: peersSchema, ...errors(503) },
       },
     },
     () => ({ peers: connectedPeers(ctx) }),
