@@ -13,9 +13,6 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { loadOrCreateSelfKey } from "@libp2p/config";
-import { peerIdFromPrivateKey } from "@libp2p/peer-id";
-import { LevelDatastore } from "datastore-level";
 import { CONFIG_FILE, defaultConfigYaml, loadConfig, type StoaConfig } from "./config.ts";
 
 export const REPO_VERSION = 1;
@@ -101,6 +98,12 @@ export function readAdminToken(repo: string): string {
 
 /** The node's peer id, from the libp2p key in its datastore (created when `create`). */
 export async function readPeerId(repo: string, create = false): Promise<string> {
+  // Loaded here, not at the top: every CLI command imports this module, few need a key.
+  const [{ loadOrCreateSelfKey }, { peerIdFromPrivateKey }, { LevelDatastore }] = await Promise.all([
+    import("@libp2p/config"),
+    import("@libp2p/peer-id"),
+    import("datastore-level"),
+  ]);
   const datastore = new LevelDatastore(paths(repo).datastore);
   await datastore.open();
   try {
