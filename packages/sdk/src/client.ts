@@ -1,0 +1,88 @@
+/**
+ * `createStoaClient`: the base client with every action bound to it, viem-style. Each action is
+ * also exported alone (`getNodeInfo(client, params)`), for tree-shaking and tests.
+ */
+import type { RecordType } from "@stoa/protocol";
+import type { StoaContractName } from "./abi/index.ts";
+import { addContent, type AddContentParameters } from "./content/addContent.ts";
+import { catContent, type CatContentParameters } from "./content/catContent.ts";
+import { getSession, type GetSessionParameters } from "./auth/getSession.ts";
+import { signIn, type SignInParameters } from "./auth/signIn.ts";
+import { signOut } from "./auth/signOut.ts";
+import { createBaseClient, type StoaBaseClient, type StoaClientConfig } from "./base.ts";
+import { checkChain } from "./chain/checkChain.ts";
+import { getChainStatus, type GetChainStatusParameters } from "./chain/getChainStatus.ts";
+import { readContract, type ReadContractParameters, type ReadFunctionName } from "./chain/readContract.ts";
+import { writeContract, type WriteContractParameters, type WriteFunctionName } from "./chain/writeContract.ts";
+import { getHealth, type GetHealthParameters } from "./node/getHealth.ts";
+import { getNodeInfo, type GetNodeInfoParameters } from "./node/getNodeInfo.ts";
+import { getPeers, type GetPeersParameters } from "./node/getPeers.ts";
+import { createAppKey, type CreateAppKeyParameters } from "./records/createAppKey.ts";
+import { getRecord, type GetRecordParameters } from "./records/getRecord.ts";
+import { publishRecord, type PublishRecordParameters } from "./records/publishRecord.ts";
+import { putRecord, type PutRecordParameters } from "./records/putRecord.ts";
+import { queryRecords, type QueryRecordsParameters } from "./records/queryRecords.ts";
+import { signRecord, type SignRecordParameters } from "./records/signRecord.ts";
+import { signRecords, type SignRecordsParameters } from "./records/signRecords.ts";
+import { subscribeRecords, type SubscribeRecordsParameters } from "./records/subscribeRecords.ts";
+import { delegate, type DelegateParameters } from "./token/delegate.ts";
+import { getBalance, type GetBalanceParameters } from "./token/getBalance.ts";
+import { getDelegate, type GetDelegateParameters } from "./token/getDelegate.ts";
+import { getVotes, type GetVotesParameters } from "./token/getVotes.ts";
+import { transfer, type TransferParameters } from "./token/transfer.ts";
+
+/** Every action, bound to `client`. */
+export function stoaActions(client: StoaBaseClient) {
+  return {
+    // node
+    getNodeInfo: (parameters?: GetNodeInfoParameters) => getNodeInfo(client, parameters),
+    getPeers: (parameters?: GetPeersParameters) => getPeers(client, parameters),
+    getHealth: (parameters?: GetHealthParameters) => getHealth(client, parameters),
+    // auth
+    signIn: (parameters?: SignInParameters) => signIn(client, parameters),
+    signOut: () => signOut(client),
+    getSession: (parameters?: GetSessionParameters) => getSession(client, parameters),
+    // records
+    signRecord: <T extends RecordType>(parameters: SignRecordParameters<T>) => signRecord(client, parameters),
+    signRecords: (parameters: SignRecordsParameters) => signRecords(client, parameters),
+    createAppKey: (parameters: CreateAppKeyParameters) => createAppKey(client, parameters),
+    putRecord: (parameters: PutRecordParameters) => putRecord(client, parameters),
+    publishRecord: <T extends RecordType>(parameters: PublishRecordParameters<T>) => publishRecord(client, parameters),
+    getRecord: (parameters: GetRecordParameters) => getRecord(client, parameters),
+    queryRecords: (parameters: QueryRecordsParameters) => queryRecords(client, parameters),
+    subscribeRecords: (parameters: SubscribeRecordsParameters) => subscribeRecords(client, parameters),
+    // content
+    addContent: (parameters: AddContentParameters) => addContent(client, parameters),
+    catContent: (parameters: CatContentParameters) => catContent(client, parameters),
+    // chain
+    getChainStatus: (parameters?: GetChainStatusParameters) => getChainStatus(client, parameters),
+    checkChain: () => checkChain(client),
+    readContract: <N extends StoaContractName, F extends ReadFunctionName<N>>(
+      parameters: ReadContractParameters<N, F>,
+    ) => readContract(client, parameters),
+    writeContract: <N extends StoaContractName, F extends WriteFunctionName<N>>(
+      parameters: WriteContractParameters<N, F>,
+    ) => writeContract(client, parameters),
+    // token
+    getBalance: (parameters: GetBalanceParameters) => getBalance(client, parameters),
+    getVotes: (parameters: GetVotesParameters) => getVotes(client, parameters),
+    getDelegate: (parameters: GetDelegateParameters) => getDelegate(client, parameters),
+    delegate: (parameters: DelegateParameters) => delegate(client, parameters),
+    transfer: (parameters: TransferParameters) => transfer(client, parameters),
+  };
+}
+
+export type StoaActions = ReturnType<typeof stoaActions>;
+/** A client with every action bound: `client.getNodeInfo()`, `client.signIn()`, `client.getBalance({ account })`. */
+export type StoaClient = StoaBaseClient & StoaActions;
+
+/**
+ * A Stoa client: the node (`node`, its API URL), the chain (`provider`: EIP-1193 provider or viem
+ * transport/client), who signs (`signer`: viem account or wallet client) and the deployment
+ * manifest (`deployment`; default: what the node reports). Everything is optional; an action
+ * that needs a missing part says which.
+ */
+export function createStoaClient(config: StoaClientConfig = {}): StoaClient {
+  const base = createBaseClient(config);
+  return Object.assign(base, stoaActions(base));
+}

@@ -1,0 +1,131 @@
+/**
+ * @stoa/sdk: the developers' entry point to Stoa. One client binds the node's HTTP API (records,
+ * content, sign-in, live events), the chain (Stoa's contracts with typed ABIs at the addresses of
+ * the deployment manifest) and a signer (viem account or wallet client). Every action is also a
+ * plain function in its own module, taking the client first. Runs in Node and browsers.
+ *
+ * @example
+ * ```ts
+ * import { createStoaClient } from "@stoa/sdk";
+ * import { http } from "viem";
+ * import { privateKeyToAccount } from "viem/accounts";
+ *
+ * const stoa = createStoaClient({
+ *   node: "http://127.0.0.1:8080",
+ *   provider: http("http://127.0.0.1:8545"),
+ *   signer: privateKeyToAccount(key),
+ * });
+ * await stoa.signIn();
+ * await stoa.publishRecord({ type: "profile", body: { name: "Ada" } });
+ * const { items } = await stoa.queryRecords({ family: "listings", text: "bicycle" });
+ * const balance = await stoa.getBalance({ account: stoa.signing!.address }); // token wei
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { createStoaClient, stoaActions, type StoaActions, type StoaClient } from "./client.ts";
+export {
+  createBaseClient,
+  type StoaBaseClient,
+  type StoaChain,
+  type StoaClientConfig,
+  type StoaProvider,
+  type StoaSession,
+  type StoaSigner,
+  type StoaSigning,
+} from "./base.ts";
+export {
+  abiHashOf,
+  contractOf,
+  deploymentSchema,
+  parseDeployment,
+  type StoaDeployment,
+  type StoaDeploymentInput,
+} from "./deployment.ts";
+export {
+  ChainMismatchError,
+  DeploymentError,
+  ProviderRequiredError,
+  SessionRequiredError,
+  SignerRequiredError,
+  StoaApiError,
+  StoaContractError,
+  StoaError,
+  StoaNetworkError,
+} from "./errors.ts";
+export * from "./abi/index.ts";
+
+// node
+export { getHealth, type GetHealthParameters, type GetHealthReturnType } from "./node/getHealth.ts";
+export { getNodeInfo, type GetNodeInfoParameters, type GetNodeInfoReturnType } from "./node/getNodeInfo.ts";
+export { getPeers, type GetPeersParameters, type GetPeersReturnType } from "./node/getPeers.ts";
+// auth
+export { getSession, type GetSessionParameters, type GetSessionReturnType } from "./auth/getSession.ts";
+export { signIn, type SignInParameters, type SignInReturnType } from "./auth/signIn.ts";
+export { signOut, type SignOutParameters, type SignOutReturnType } from "./auth/signOut.ts";
+// records
+export { createAppKey, type CreateAppKeyParameters, type CreateAppKeyReturnType } from "./records/createAppKey.ts";
+export { getRecord, type GetRecordParameters, type GetRecordReturnType } from "./records/getRecord.ts";
+export { publishRecord, type PublishRecordParameters, type PublishRecordReturnType } from "./records/publishRecord.ts";
+export { putRecord, type PutRecordParameters, type PutRecordReturnType } from "./records/putRecord.ts";
+export { queryRecords, type QueryRecordsParameters, type QueryRecordsReturnType } from "./records/queryRecords.ts";
+export { signRecord, type AppKey, type SignRecordParameters, type SignRecordReturnType } from "./records/signRecord.ts";
+export { signRecords, type SignRecordsParameters, type SignRecordsReturnType } from "./records/signRecords.ts";
+export {
+  subscribeRecords,
+  type SubscribeRecordsParameters,
+  type SubscribeRecordsReturnType,
+} from "./records/subscribeRecords.ts";
+// content
+export { addContent, type AddContentParameters, type AddContentReturnType } from "./content/addContent.ts";
+export { catContent, type CatContentParameters, type CatContentReturnType } from "./content/catContent.ts";
+// chain
+export { checkChain, type CheckChainParameters, type CheckChainReturnType } from "./chain/checkChain.ts";
+export {
+  getChainStatus,
+  type GetChainStatusParameters,
+  type GetChainStatusReturnType,
+} from "./chain/getChainStatus.ts";
+export {
+  readContract,
+  type ReadContractParameters,
+  type ReadContractReturnType,
+  type ReadFunctionName,
+} from "./chain/readContract.ts";
+export {
+  writeContract,
+  type WriteContractParameters,
+  type WriteContractReturnType,
+  type WriteFunctionName,
+} from "./chain/writeContract.ts";
+// token
+export { delegate, type DelegateParameters, type DelegateReturnType } from "./token/delegate.ts";
+export { getBalance, type GetBalanceParameters, type GetBalanceReturnType } from "./token/getBalance.ts";
+export { getDelegate, type GetDelegateParameters, type GetDelegateReturnType } from "./token/getDelegate.ts";
+export { getVotes, type GetVotesParameters, type GetVotesReturnType } from "./token/getVotes.ts";
+export { transfer, type TransferParameters, type TransferReturnType } from "./token/transfer.ts";
+
+// The protocol's record building blocks, so that apps need one import.
+export {
+  buildRecord,
+  FAMILIES,
+  familyOf,
+  verifyEnvelope,
+  type AuthorBatch,
+  type BodyOf,
+  type Envelope,
+  type Family,
+  type ListingV1,
+  type ProfileV1,
+  type RecordType,
+  type SignedRecord,
+  type UnsignedRecord,
+} from "@stoa/protocol";
+export type {
+  ApiChainStatus,
+  ApiNodeStatus,
+  ApiPutResult,
+  ApiRecordPage,
+  ApiRecordQuery,
+  ApiStoredRecord,
+} from "@stoa/protocol/api";
