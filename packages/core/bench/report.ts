@@ -221,7 +221,23 @@ export function findings({ profile, stoa, raw }: Figures): string[] {
   const pct = (part: number, whole: number) => `${Math.round((100 * part) / whole)}%`;
   const decodeSpan = "OrbitDB Entry.decode (log reads: references, index walk)";
   const b100 = stoa.writes.find((w) => w.size === 100);
+  const perSecond = (size: number) => {
+    const w = stoa.writes.find((x) => x.size === size);
+    return w ? `${int(w.perSecond)}/s` : "not measured";
+  };
+  const before = { 1: "40/s", 10: "296/s", 50: "286/s", 100: "310/s" } as const;
+  const changes =
+    `Changes since the first report (2026-11-26, load average 5.2 at its start, 7.3 at its end; this run's load is in the ` +
+    `header: the machine is shared with other test runs, and both sides of each figure slow down with it). Validated ` +
+    `writes/s before -> this run: single ${before[1]} -> ${perSecond(1)}, batches of 10 ${before[10]} -> ${perSecond(10)}, ` +
+    `of 50 ${before[50]} -> ${perSecond(50)}, of 100 ${before[100]} -> ${perSecond(100)} (raw puts, measured beside them: ` +
+    `92/s -> ${int(raw.putsPerSecond)}/s). Late joiner 29.43 s for 10,000 records -> ${s(stoa.lateJoin.ms)} for ` +
+    `${int(stoa.lateJoin.records)}; B's validator 188 ms -> ${ms(stoa.validator.p50)} p50 a batch message; verifyEnvelope ` +
+    `0.50 ms -> ${ms(verifyBatch / 100)} a record in a batch of 100; recoverSigner 3.69 ms -> ` +
+    `${ms(st["ecrecover (recoverSigner)"]!)}.`;
   return [
+    changes,
+    "",
     `1. **Done: each local write is verified once** (before: twice, 2.00 verifications per put). OrbitDB emits \`update\` inside \`db.put()\`, before the entry's hash is known to the store, so \`#indexFrom\` used to verify the entry again. Now FamilyStore.put verifies a private, deeply frozen copy of the envelope (a caller changing its envelope during \`put\` can no longer reach the log or the index) and vouches for the document object it appends (a WeakMap in DecisionCache); \`canAppend\` and \`#indexFrom\` take that decision only for that very object, in that family and network, after the entry rules (op, key, links). Entries from peers and anything decoded from bytes are verified in full. This run: ${single.verificationsPerPut.toFixed(2)} verifications per single put, ${batch.verificationsPerPut.toFixed(2)} per batch, ${batch.vouchedPerPut.toFixed(2)} vouched decisions taken per put. One verification costs ${ms(verifySingle)} (single) and ${ms(verifyBatch)} (batch of 100), ${pct(verifySingle, single.totalMs)} of a single put (${ms(single.totalMs)}) and ${pct(verifyBatch, batch.totalMs)} of a batch put (${ms(batch.totalMs)}).`,
     `2. **Done: \`canAppend\` never reads or writes a decision without an entry hash** (before: the first local append's decision was stored under \`undefined\` and served to every later local append, 1 write and 77 reads in the batch profile). This run: ${batch.undefinedKey.writes} writes, ${batch.undefinedKey.reads} reads. test/guard/access-controller.test.ts appends an invalid entry after a valid one through OrbitDB directly, and it is refused (it was accepted before).`,
     `3. **Partly done: ${single.decodesPerPut.toFixed(0)} entry decodes per single put, ${batch.decodesPerPut.toFixed(0)} per batch put** (before: 35). \`#indexFrom\` asks \`index.hasEntry(hash)\` before \`db.log.get(hash)\` and decoding, and looks up each unknown parent once. What is left is OrbitDB's own append walking its 16 references (\`getReferences\`, each entry read and decoded): ${ms(single.spans[decodeSpan]!)} per single put, ${ms(batch.spans[decodeSpan]!)} per batch-of-100 put (${ms(decode)} a decode). Not done: a smaller \`referencesCount\` (4), which needs the late joiner measured with it (it fetches in parallel along references).`,
