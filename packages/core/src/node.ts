@@ -19,15 +19,7 @@ import { gossipsub, type GossipsubOpts } from "@libp2p/gossipsub";
 import { identify } from "@libp2p/identify";
 import type { ConnectionGater, PeerId } from "@libp2p/interface";
 import { multiaddr, type Multiaddr } from "@multiformats/multiaddr";
-import {
-  ComposedStorage,
-  createOrbitDB,
-  IPFSBlockStorage,
-  LRUStorage,
-  type DocumentsDatabase,
-  type OrbitDB,
-  type Storage,
-} from "@orbitdb/core";
+import { createOrbitDB, type DocumentsDatabase, type OrbitDB, type Storage } from "@orbitdb/core";
 import { databaseName, FAMILIES, type Family } from "@stoa/protocol";
 import type { Blockstore } from "interface-blockstore";
 import type { Datastore } from "interface-datastore";
@@ -36,6 +28,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes } from "@noble/hashes/utils.js";
 import type { Libp2pOptions } from "libp2p";
 import { ContentStore, type ContentLimits } from "./content.ts";
+import { entryStorage } from "./entry-storage.ts";
 import { NotStartedError } from "./errors.ts";
 import { FamilyStore } from "./family-store.ts";
 import {
@@ -346,13 +339,9 @@ export class StoaNode {
     };
   }
 
-  /** OrbitDB's entry storage with a short fetch timeout: the backstop for the heads exchange. */
+  /** OrbitDB's entry storage: the short fetch timeout (the heads exchange's backstop) bounds fetches only. */
   async #entryStorage(helia: Helia): Promise<Storage> {
-    const timeout = this.#options.entryFetchTimeoutMs ?? DEFAULT_ENTRY_FETCH_TIMEOUT_MS;
-    return ComposedStorage(
-      await LRUStorage({ size: 1000 }),
-      await IPFSBlockStorage({ ipfs: helia, pin: true, timeout }),
-    );
+    return entryStorage(helia, this.#options.entryFetchTimeoutMs ?? DEFAULT_ENTRY_FETCH_TIMEOUT_MS);
   }
 
   /**
