@@ -10,8 +10,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HDNodeWallet, Mnemonic } from "ethers";
-import { startDaemon } from "../node/src/daemon.ts";
-import { initRepo, openRepo } from "../node/src/repo.ts";
+import { initRepo, openRepo, startDaemon } from "@stoa/node";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const REPO = process.env.STOA_REPO ?? join(ROOT, ".stoa-dev");

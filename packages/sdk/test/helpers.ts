@@ -14,10 +14,7 @@ import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { http } from "viem";
 import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount, type HDAccount } from "viem/accounts";
-import { createApi } from "../../../node/src/api/server.ts";
-import { ChainService } from "../../../node/src/chain/service.ts";
-import { loadConfig } from "../../../node/src/config.ts";
-import type { DaemonContext } from "../../../node/src/context.ts";
+import { ChainService, createApi, loadConfig, type DaemonContext } from "@stoa/node";
 import { createStoaClient, type StoaClient, type StoaClientConfig } from "../src/index.ts";
 
 export const NETWORK = "stoa-sdk-test";
