@@ -185,7 +185,14 @@ describe("forged entries from a peer process, default peer scoring (A - B - C, t
     expect(outcome.arrived).to.not.include(null);
     for (const [i, node] of [a, b, c].entries()) {
       expect(graylisted[node.name]!.ms, `${node.name} never graylisted the forger`).to.be.a("number");
-      expect(outcome.after[i]!.guard.peers.find((p) => p.peer === forger.peerId)?.graylisted).to.equal(true);
+      // Penalties decay (half-life 60 s): a forger graylisted by exactly ten forgeries may come
+      // back above the threshold seconds later, and is graylisted again by its next forgery. What
+      // holds is that the node read only a small part of the 300 forgeries.
+      const total = (stats: PeerStats) => Object.values(stats.refusals).reduce((sum, n) => sum + (n ?? 0), 0);
+      const refused = total(outcome.after[i]!) - total(outcome.before[i]!);
+      report(`${node.name} refused during the flood`, `${refused} of ${outcome.entries.length}`);
+      expect(refused, `${node.name} kept reading the forger`).to.be.at.most(outcome.entries.length / 5);
+      expect(outcome.after[i]!.guard.peers.find((p) => p.peer === forger.peerId)?.points ?? 0).to.be.above(0);
       // ~10 forgeries graylist (10 points each, threshold 95); a few more are in flight meanwhile
       expect(graylisted[node.name]!.refusedFirst).to.be.within(9, 30);
     }
