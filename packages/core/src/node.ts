@@ -222,8 +222,24 @@ export class StoaNode {
   }
 
   /** Connects to a peer by multiaddr. */
-  async dial(address: string | Multiaddr): Promise<void> {
-    await this.#require().helia.libp2p.dial(typeof address === "string" ? multiaddr(address) : address);
+  /**
+   * Connects to a peer and waits (up to `subscribeTimeoutMs`, default 5 s) until it is seen
+   * subscribed to every open family's topic, so that a write made as soon as this returns is
+   * gossiped to it. A record published before the peer's subscriptions arrive reaches it only
+   * with the writer's next entry or the next heads exchange. A peer that never subscribes
+   * (another network, not a Stoa node) is connected all the same.
+   */
+  async dial(address: string | Multiaddr, options: { subscribeTimeoutMs?: number } = {}): Promise<void> {
+    const running = this.#require();
+    const connection = await running.helia.libp2p.dial(typeof address === "string" ? multiaddr(address) : address);
+    const pubsub = running.helia.libp2p.services.pubsub;
+    const topics = [...running.stores.values()].map((store) => store.address);
+    const peer = connection.remotePeer.toString();
+    const subscribed = () => topics.every((topic) => pubsub.getSubscribers(topic).some((p) => p.toString() === peer));
+    const deadline = Date.now() + (options.subscribeTimeoutMs ?? 5_000);
+    while (!subscribed() && Date.now() < deadline && this.#running === running) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   /** Connected peers. */
