@@ -1,20 +1,16 @@
 /**
- * What the SDK tests share: one real dev chain (the node's ChainService in dev mode, StoaDev
- * deployed, on a free 127.0.0.1 port) and one real node with its HTTP API listening on
- * 127.0.0.1, started on first use and stopped after the run; the Hardhat dev accounts as viem
- * accounts; and a client factory.
+ * What the SDK tests share: one real daemon, as `stoa daemon` runs it (a temp repo, the dev chain
+ * with StoaDev deployed, the node and its HTTP API, all on free 127.0.0.1 ports), started on first
+ * use and stopped after the run; the Hardhat dev accounts as viem accounts; and a client factory.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tcp } from "@libp2p/tcp";
-import { loopbackOnlyGater, StoaNode } from "@stoa/core";
-import { nodeStorage } from "@stoa/core/node";
-import type { FastifyInstance } from "fastify";
+import type { StoaNode } from "@stoa/core";
 import { pino } from "pino";
 import { http } from "viem";
 import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount, type HDAccount } from "viem/accounts";
-import { ChainService, createApi, loadConfig, type DaemonContext } from "@stoa/node";
+import { initRepo, openRepo, startDaemon, type ChainService, type RunningDaemon } from "@stoa/node";
 import { createStoaClient, type StoaClient, type StoaClientConfig } from "../src/index.ts";
 
 export const NETWORK = "stoa-sdk-test";
@@ -37,7 +33,7 @@ export interface TestNode {
   rpcUrl: string;
   chain: ChainService;
   node: StoaNode;
-  api: FastifyInstance;
+  daemon: RunningDaemon;
 }
 
 let started: Promise<TestNode> | undefined;
@@ -50,50 +46,25 @@ function tempDir(prefix: string): string {
 }
 
 async function start(): Promise<TestNode> {
-  const config = loadConfig({
+  const repo = tempDir("stoa-sdk-");
+  await initRepo(repo);
+  const config = openRepo(repo, {
     env: {},
     flags: {
       network: NETWORK,
+      "p2p.listen": ["/ip4/127.0.0.1/tcp/0"],
       "p2p.loopbackOnly": true,
       "chain.mode": "dev",
       "chain.devPort": 0,
+      "api.host": "127.0.0.1",
+      "api.port": 0,
       "api.rateLimitPerIp": 100_000,
       "api.rateLimitPerSession": 100_000,
     },
   });
-  const chain = await ChainService.start({
-    config,
-    repo: tempDir("stoa-sdk-chain-"),
-    logger,
-    indexer: { pollIntervalMs: 25 },
-  });
-  const repo = tempDir("stoa-sdk-node-");
-  const node = new StoaNode({
-    network: config.network,
-    ...nodeStorage(join(repo, "node")),
-    transports: [tcp()],
-    listen: ["/ip4/127.0.0.1/tcp/0"],
-    connectionGater: loopbackOnlyGater,
-    content: { maxBytes: config.content.maxBytes, fetchTimeoutMs: 2_000 },
-  });
-  await node.start();
-  const ctx: DaemonContext = {
-    config,
-    repo,
-    node,
-    chain,
-    logger,
-    adminToken: "sdk-test-admin-token-0123456789abcdef",
-    publicUrl: "http://127.0.0.1:0",
-    startedAt: Date.now(),
-  };
-  const api = await createApi(ctx);
-  await api.listen({ host: "127.0.0.1", port: 0 });
-  const address = api.server.address();
-  if (!address || typeof address === "string") throw new Error("the API is not listening on a port");
-  // SIWE domain and URI are checked against the public URL: the one the API really listens on.
-  ctx.publicUrl = `http://127.0.0.1:${address.port}`;
-  return { url: ctx.publicUrl, rpcUrl: chain.rpcUrl, chain, node, api };
+  const daemon = await startDaemon({ repo, config, logger });
+  const { chain, node } = daemon.ctx;
+  return { url: daemon.url, rpcUrl: chain.rpcUrl, chain, node, daemon };
 }
 
 /** The node, its API and the dev chain, shared by every test file. */
@@ -107,11 +78,7 @@ after(async function () {
   this.timeout(60_000);
   const running = await started?.catch(() => undefined);
   started = undefined;
-  if (running) {
-    await running.api.close();
-    await running.node.stop();
-    await running.chain.stop();
-  }
+  await running?.daemon.stop();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
