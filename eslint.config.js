@@ -1,6 +1,7 @@
 // ESLint flat config: typescript-eslint's recommended, type-aware rules for all TypeScript.
 import js from "@eslint/js";
 import globals from "globals";
+import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -11,7 +12,7 @@ export default tseslint.config(
       "cache/",
       "coverage/",
       "types/",
-      "dist/",
+      "**/dist/",
       "ignition/deployments/",
       "docs/sdk/",
     ],
@@ -28,6 +29,13 @@ export default tseslint.config(
       // chai's `expect(x).to.be.true` style reads as an unused expression.
       "@typescript-eslint/no-unused-expressions": "off",
     },
+  },
+  {
+    // The dApp: browser globals, and the rules of hooks.
+    files: ["dapp/src/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { "react-hooks": reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
   },
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
 );

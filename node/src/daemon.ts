@@ -11,6 +11,7 @@ import { nodeStorage } from "@stoa/core/node";
 import type { FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { Registry } from "prom-client";
+import { resolveDappDir } from "./api/dapp.ts";
 import { createApi } from "./api/server.ts";
 import { ChainService } from "./chain/service.ts";
 import type { StoaConfig } from "./config.ts";
@@ -47,6 +48,8 @@ export async function startDaemon({
     for (const stop of stack.reverse()) await stop().catch((error: Error) => log.error({ err: error }, "stop failed"));
     stack.length = 0;
   };
+  // A dApp folder that is not built fails now, not after the chain has started.
+  if (config.dapp.dir) resolveDappDir(config.dapp.dir);
   stack.push(guardUnhandledRejections(log));
   try {
     onProgress(

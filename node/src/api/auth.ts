@@ -6,6 +6,7 @@ import { nonceSchema, sessionSchema, signInRequestSchema, signInSchema } from "@
 import { z } from "zod";
 import type { DaemonContext } from "../context.ts";
 import type { ApiApp } from "./app.ts";
+import { ApiError } from "./errors.ts";
 import { bearerToken, requireSession, sessionOf } from "./guards.ts";
 import { bearer, errors } from "./schemas.ts";
 import type { Clock, NonceStore, SessionStore } from "./sessions.ts";
@@ -82,6 +83,28 @@ export function registerAuthRoutes(app: ApiApp, { ctx, nonces, sessions, clock }
     (request) => {
       const session = sessionOf(request)!;
       return { address: session.address, chainId: session.chainId, expiresAt: iso(session.expiresAt) };
+    },
+  );
+
+  app.post(
+    "/v1/auth/refresh",
+    {
+      onRequest: requireSession,
+      schema: {
+        tags: ["auth"],
+        summary: "Renew the session without signing again",
+        description:
+          "Answers a new token with a full lifetime; the one sent stops working. Renewals are refused " +
+          "(401 `sign-in-too-old`) once the sign-in they descend from is 7 days old: sign in again.",
+        security: bearer("session"),
+        response: { 200: signInSchema, ...errors(401) },
+      },
+    },
+    (request) => {
+      const renewed = sessions.renew(bearerToken(request)!, clock());
+      if (!renewed)
+        throw new ApiError(401, "sign-in-too-old", "the sign-in is 7 days old: sign in again with the wallet");
+      return { token: renewed.token, address: renewed.address, expiresAt: iso(renewed.expiresAt) };
     },
   );
 

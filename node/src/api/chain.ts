@@ -37,13 +37,18 @@ export function chainReadiness(ctx: DaemonContext): boolean {
   return status.synced && status.head >= 0;
 }
 
+/** Whether `url` names this machine (the dev chain is served on 127.0.0.1). */
+export function isLoopbackUrl(url: URL): boolean {
+  return ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+}
+
 /**
  * The RPC URL as the public may see it: complete on loopback (the dev chain, which wallets use),
  * otherwise its origin only, since providers put API keys in paths and queries.
  */
 export function publicRpcUrl(rpcUrl: string): string {
   const url = new URL(rpcUrl);
-  if (["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) return url.toString();
+  if (isLoopbackUrl(url)) return url.toString();
   return `${url.protocol}//${url.host}/`;
 }
 

@@ -26,6 +26,7 @@ const TAGS = [
   { name: "node", description: "The node and its peers" },
   { name: "chain", description: "The chain the node follows and its indexed events" },
   { name: "live", description: "Server-Sent Events" },
+  { name: "dev", description: "The dev chain's faucet (chain.mode dev only)" },
   { name: "operations", description: "Health, readiness, metrics, this document" },
 ];
 

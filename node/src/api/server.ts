@@ -1,8 +1,9 @@
 /**
  * The node's HTTP API v1 (Fastify): records, content and the verifiable gateway, SIWE sign-in,
- * the node and its peers, the chain, live events, health and metrics, with an OpenAPI document
- * generated from the routes' zod schemas. `createApi` builds it without listening; the daemon
- * calls `listen` on api.host / api.port and `close` on shutdown (event streams end first).
+ * the node and its peers, the chain, live events, health and metrics, the dev chain's faucet, with
+ * an OpenAPI document generated from the routes' zod schemas; and the built dApp at / (dapp.dir).
+ * `createApi` builds it without listening; the daemon calls `listen` on api.host / api.port and
+ * `close` on shutdown (event streams end first).
  *
  * Hooks run in this order on every request, unknown routes included: refuse while closing ->
  * CORS -> find the session -> rate limit per IP -> rate limit per account -> the route's own
@@ -26,12 +27,14 @@ import type { ApiApp } from "./app.ts";
 import { registerAuthRoutes } from "./auth.ts";
 import { registerChainRoutes } from "./chain.ts";
 import { registerContentRoutes } from "./content.ts";
+import { registerDapp } from "./dapp.ts";
 import { DiskUsage } from "./disk-usage.ts";
 import { ApiError, sendError } from "./errors.ts";
 import { DEFAULT_EVENT_STREAM_OPTIONS, EventHub, registerEventRoutes, type EventStreamOptions } from "./events.ts";
 import { registerGatewayRoutes } from "./gateway.ts";
 import { resolveSession } from "./guards.ts";
 import { registerHealthRoutes } from "./health.ts";
+import { registerFaucetRoute } from "./faucet.ts";
 import { installRateLimits, limitJsonDepth } from "./limits.ts";
 import { ApiMetrics, registerMetricsRoute } from "./metrics.ts";
 import { registerNodeRoutes } from "./node-info.ts";
@@ -127,7 +130,13 @@ export async function createApi(ctx: DaemonContext, options: ApiOptions = {}): P
   registerEventRoutes(app, ctx, hub);
   registerHealthRoutes(app, ctx, () => closing);
   registerMetricsRoute(app, metrics);
+  registerFaucetRoute(app, ctx, clock);
   registerOpenApiRoute(app);
-  app.setNotFoundHandler((request) => routes.notFound(request));
+  // Last: the dApp's files take every GET no route above takes.
+  const dapp = await registerDapp(app, ctx);
+  app.setNotFoundHandler(async (request, reply) => {
+    if (dapp?.accepts(request)) return dapp.sendIndex(reply);
+    routes.notFound(request);
+  });
   return app;
 }

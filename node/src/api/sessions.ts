@@ -117,9 +117,14 @@ export interface Session {
   /** The chain the SIWE message named. */
   chainId: number;
   issuedAt: number;
+  /** When the account signed the SIWE message this session descends from (renewals keep it). */
+  signedInAt: number;
   /** ms since the epoch. */
   expiresAt: number;
 }
+
+/** How long renewals may extend a sign-in before the wallet must sign again: 7 days. */
+export const MAX_SIGN_IN_AGE_MS = 7 * 24 * 3600 * 1000;
 
 /** Sessions opened by SIWE sign-ins, found by their bearer token. */
 export class SessionStore {
@@ -133,12 +138,13 @@ export class SessionStore {
     this.#sessions = new ExpiringMap(capacity);
   }
 
-  open(address: string, chainId: number, now = this.#clock()): Session {
+  open(address: string, chainId: number, now = this.#clock(), signedInAt = now): Session {
     const session: Session = {
       token: randomBytes(32).toString("base64url"),
       address: address.toLowerCase(),
       chainId,
       issuedAt: now,
+      signedInAt,
       expiresAt: now + this.#ttlMs,
     };
     this.#sessions.set(session.token, session, now);
@@ -147,6 +153,18 @@ export class SessionStore {
 
   find(token: string, now = this.#clock()): Session | undefined {
     return this.#sessions.get(token, now);
+  }
+
+  /**
+   * A fresh session in place of the live one under `token` (which stops working), for the same
+   * account and chain; undefined when `token` is not live or its sign-in is older than
+   * MAX_SIGN_IN_AGE_MS (the wallet must sign again).
+   */
+  renew(token: string, now = this.#clock()): Session | undefined {
+    const current = this.find(token, now);
+    if (!current || now - current.signedInAt >= MAX_SIGN_IN_AGE_MS) return undefined;
+    this.close(token);
+    return this.open(current.address, current.chainId, now, current.signedInAt);
   }
 
   close(token: string): boolean {

@@ -175,6 +175,48 @@ describe("API: sign-in with Ethereum", function () {
       expect(again.statusCode).to.equal(401);
     });
 
+    it("POST /v1/auth/refresh renews without a signature: new token, full lifetime, old token dead", async function () {
+      const who = wallet();
+      const token = await signIn(t.api, who);
+      now += 1_800_000;
+      const refresh = await t.api.inject({ method: "POST", url: "/v1/auth/refresh", headers: bearer(token) });
+      expect(refresh.statusCode).to.equal(200);
+      const renewed = refresh.json<{ token: string; address: string; expiresAt: string }>();
+      expect(renewed.address).to.equal(who.address);
+      expect(renewed.token).to.not.equal(token);
+      expect(Date.parse(renewed.expiresAt) - now).to.equal(3_600_000);
+      const old = await t.api.inject({ method: "GET", url: "/v1/auth/session", headers: bearer(token) });
+      expect(old.statusCode).to.equal(401);
+      // Past the first token's expiry, the renewed one still works.
+      now += 3_000_000;
+      const live = await t.api.inject({ method: "GET", url: "/v1/auth/session", headers: bearer(renewed.token) });
+      expect(live.statusCode).to.equal(200);
+      expect(live.json()).to.include({ address: who.address, chainId: t.ctx.chain.chainId });
+      const anonymous = await t.api.inject({ method: "POST", url: "/v1/auth/refresh" });
+      expect(anonymous.statusCode).to.equal(401);
+    });
+
+    it("refuses to renew a sign-in older than 7 days: the wallet must sign again", async function () {
+      let token = await signIn(t.api, wallet());
+      // Renew every 50 minutes for 7 days: every renewal works until the sign-in is 7 days old.
+      const week = 7 * 24 * 3_600_000;
+      let elapsed = 0;
+      while (elapsed + 3_000_000 < week) {
+        now += 3_000_000;
+        elapsed += 3_000_000;
+        const refresh = await t.api.inject({ method: "POST", url: "/v1/auth/refresh", headers: bearer(token) });
+        expect(refresh.statusCode).to.equal(200);
+        token = refresh.json<{ token: string }>().token;
+      }
+      now += week - elapsed;
+      const tooOld = await t.api.inject({ method: "POST", url: "/v1/auth/refresh", headers: bearer(token) });
+      expect(tooOld.statusCode).to.equal(401);
+      expect(errorOf(tooOld)).to.include({ code: "sign-in-too-old" });
+      // The session itself lives out its lifetime.
+      const session = await t.api.inject({ method: "GET", url: "/v1/auth/session", headers: bearer(token) });
+      expect(session.statusCode).to.equal(200);
+    });
+
     it("expires sessions after auth.sessionTtlSeconds", async function () {
       const token = await signIn(t.api, wallet());
       now += 3_600_000;

@@ -7,13 +7,16 @@ import type { StoaContractName } from "./abi/index.ts";
 import { addContent, type AddContentParameters } from "./content/addContent.ts";
 import { catContent, type CatContentParameters } from "./content/catContent.ts";
 import { getSession, type GetSessionParameters } from "./auth/getSession.ts";
+import { refreshSession, type RefreshSessionParameters } from "./auth/refreshSession.ts";
 import { signIn, type SignInParameters } from "./auth/signIn.ts";
 import { signOut } from "./auth/signOut.ts";
-import { createBaseClient, type StoaBaseClient, type StoaClientConfig } from "./base.ts";
+import type { StoaBaseClient, StoaClientConfig } from "./base.ts";
+import { createBaseClient } from "./wallet.ts";
 import { checkChain } from "./chain/checkChain.ts";
 import { getChainStatus, type GetChainStatusParameters } from "./chain/getChainStatus.ts";
 import { readContract, type ReadContractParameters, type ReadFunctionName } from "./chain/readContract.ts";
 import { writeContract, type WriteContractParameters, type WriteFunctionName } from "./chain/writeContract.ts";
+import { requestFaucet, type RequestFaucetParameters } from "./dev/requestFaucet.ts";
 import { getHealth, type GetHealthParameters } from "./node/getHealth.ts";
 import { getNodeInfo, type GetNodeInfoParameters } from "./node/getNodeInfo.ts";
 import { getPeers, type GetPeersParameters } from "./node/getPeers.ts";
@@ -42,6 +45,7 @@ export function stoaActions(client: StoaBaseClient) {
     signIn: (parameters?: SignInParameters) => signIn(client, parameters),
     signOut: () => signOut(client),
     getSession: (parameters?: GetSessionParameters) => getSession(client, parameters),
+    refreshSession: (parameters?: RefreshSessionParameters) => refreshSession(client, parameters),
     // records
     signRecord: <T extends RecordType>(parameters: SignRecordParameters<T>) => signRecord(client, parameters),
     signRecords: (parameters: SignRecordsParameters) => signRecords(client, parameters),
@@ -69,6 +73,8 @@ export function stoaActions(client: StoaBaseClient) {
     getDelegate: (parameters: GetDelegateParameters) => getDelegate(client, parameters),
     delegate: (parameters: DelegateParameters) => delegate(client, parameters),
     transfer: (parameters: TransferParameters) => transfer(client, parameters),
+    // dev chain
+    requestFaucet: (parameters?: RequestFaucetParameters) => requestFaucet(client, parameters),
   };
 }
 

@@ -24,8 +24,9 @@
  * @packageDocumentation
  */
 export { createStoaClient, stoaActions, type StoaActions, type StoaClient } from "./client.ts";
+export { createBaseClient } from "./wallet.ts";
 export {
-  createBaseClient,
+  createNodeClient,
   type StoaBaseClient,
   type StoaChain,
   type StoaClientConfig,
@@ -61,6 +62,7 @@ export { getNodeInfo, type GetNodeInfoParameters, type GetNodeInfoReturnType } f
 export { getPeers, type GetPeersParameters, type GetPeersReturnType } from "./node/getPeers.ts";
 // auth
 export { getSession, type GetSessionParameters, type GetSessionReturnType } from "./auth/getSession.ts";
+export { refreshSession, type RefreshSessionParameters, type RefreshSessionReturnType } from "./auth/refreshSession.ts";
 export { signIn, type SignInParameters, type SignInReturnType } from "./auth/signIn.ts";
 export { signOut, type SignOutParameters, type SignOutReturnType } from "./auth/signOut.ts";
 // records
@@ -104,6 +106,8 @@ export { getBalance, type GetBalanceParameters, type GetBalanceReturnType } from
 export { getDelegate, type GetDelegateParameters, type GetDelegateReturnType } from "./token/getDelegate.ts";
 export { getVotes, type GetVotesParameters, type GetVotesReturnType } from "./token/getVotes.ts";
 export { transfer, type TransferParameters, type TransferReturnType } from "./token/transfer.ts";
+// dev chain
+export { requestFaucet, type RequestFaucetParameters, type RequestFaucetReturnType } from "./dev/requestFaucet.ts";
 
 // The protocol's record building blocks, so that apps need one import.
 export {
@@ -123,6 +127,7 @@ export {
 } from "@stoa/protocol";
 export type {
   ApiChainStatus,
+  ApiFaucetGrant,
   ApiNodeStatus,
   ApiPutResult,
   ApiRecordPage,

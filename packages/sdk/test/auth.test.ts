@@ -1,5 +1,13 @@
 import { expect } from "chai";
-import { putRecord, SessionRequiredError, signRecord, StoaApiError, type StoaClient } from "../src/index.ts";
+import {
+  createNodeClient,
+  getNodeInfo,
+  putRecord,
+  SessionRequiredError,
+  signRecord,
+  StoaApiError,
+  type StoaClient,
+} from "../src/index.ts";
 import { freshAccount, testClient } from "./helpers.ts";
 
 async function refusal(promise: Promise<unknown>): Promise<StoaApiError> {
@@ -24,6 +32,28 @@ describe("auth: signIn, getSession, signOut", function () {
     const seen = await stoa.getSession();
     expect(seen.address).to.equal(session.address);
     expect(seen.chainId).to.equal(31337);
+  });
+
+  it("refreshes the session without a signature: a new token on the client, the old one dead", async function () {
+    const first = await stoa.signIn();
+    const renewed = await stoa.refreshSession();
+    expect(renewed.address).to.equal(first.address);
+    expect(renewed.token).to.not.equal(first.token);
+    expect(stoa.session?.token).to.equal(renewed.token);
+    expect((await stoa.getSession()).address).to.equal(first.address);
+    const other = await testClient({});
+    other.session = first;
+    expect((await refusal(other.getSession())).status).to.equal(401);
+    const signedOut = await testClient({});
+    let error: unknown;
+    await signedOut.refreshSession().catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(SessionRequiredError);
+  });
+
+  it("the node-only client reads the node without viem's chain side", async function () {
+    const node = createNodeClient({ node: stoa.nodeUrl });
+    const info = await getNodeInfo(node);
+    expect(info.network).to.equal(await stoa.getNodeInfo().then((own) => own.network));
   });
 
   it("signs out: the token stops working and the client forgets it", async function () {

@@ -7,5 +7,6 @@ export * from "./auth.ts";
 export * from "./chain.ts";
 export * from "./content.ts";
 export * from "./errors.ts";
+export * from "./faucet.ts";
 export * from "./node.ts";
 export * from "./records.ts";

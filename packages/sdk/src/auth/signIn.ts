@@ -1,7 +1,8 @@
 import { nonceSchema, signInSchema } from "@stoa/protocol/api";
 import { getAddress, type Address } from "viem";
 import { createSiweMessage } from "viem/siwe";
-import { deploymentOf, requireSigning, type StoaBaseClient, type StoaSession } from "../base.ts";
+import { requireSigning, type StoaBaseClient, type StoaSession } from "../base.ts";
+import { deploymentOf } from "../chain/chainOf.ts";
 import { nodeJson, nodeUrlOf } from "../http.ts";
 
 export type SignInParameters = {

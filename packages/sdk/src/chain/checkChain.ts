@@ -1,4 +1,5 @@
-import { chainOf, type StoaBaseClient } from "../base.ts";
+import type { StoaBaseClient } from "../base.ts";
+import { chainOf } from "./chainOf.ts";
 
 export type CheckChainParameters = Record<string, never>;
 /** The chain id that the provider and the deployment agree on. */

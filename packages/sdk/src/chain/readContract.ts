@@ -1,6 +1,7 @@
 import type { ContractFunctionArgs, ContractFunctionName, ContractFunctionReturnType } from "viem";
 import type { stoaAbis, StoaContractName } from "../abi/index.ts";
-import { chainOf, type StoaBaseClient } from "../base.ts";
+import type { StoaBaseClient } from "../base.ts";
+import { chainOf } from "./chainOf.ts";
 import { contractOf } from "../deployment.ts";
 import { contractErrorOf } from "./contractError.ts";
 

@@ -1,6 +1,7 @@
 import type { ContractFunctionArgs, ContractFunctionName, Hash, TransactionReceipt } from "viem";
 import type { stoaAbis, StoaContractName } from "../abi/index.ts";
-import { chainOf, type StoaBaseClient } from "../base.ts";
+import type { StoaBaseClient } from "../base.ts";
+import { chainOf } from "./chainOf.ts";
 import { contractOf } from "../deployment.ts";
 import { SignerRequiredError, StoaContractError } from "../errors.ts";
 import { contractErrorOf } from "./contractError.ts";
@@ -15,6 +16,8 @@ export type WriteContractParameters<N extends StoaContractName, F extends WriteF
   args?: ContractFunctionArgs<AbiOf<N>, "nonpayable" | "payable", F>;
   /** ETH sent with the call (wei). */
   value?: bigint;
+  /** Called with the hash once the wallet sent the transaction, before it is mined (to show it pending). */
+  onHash?: (hash: Hash) => void;
 };
 /** The transaction's hash and its receipt (mined, successful). */
 export type WriteContractReturnType = { hash: Hash; receipt: TransactionReceipt };
@@ -26,7 +29,7 @@ export type WriteContractReturnType = { hash: Hash; receipt: TransactionReceipt 
  */
 export async function writeContract<N extends StoaContractName, F extends WriteFunctionName<N>>(
   client: StoaBaseClient,
-  { contract, functionName, args, value }: WriteContractParameters<N, F>,
+  { contract, functionName, args, value, onHash }: WriteContractParameters<N, F>,
 ): Promise<WriteContractReturnType> {
   const { publicClient, walletClient, account, chain, deployment } = await chainOf(client, "writeContract");
   if (!walletClient || !account) throw new SignerRequiredError("writeContract");
@@ -45,6 +48,7 @@ export async function writeContract<N extends StoaContractName, F extends WriteF
   } catch (error) {
     throw contractErrorOf(error, abi, contract, functionName);
   }
+  onHash?.(hash);
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") {
     throw new StoaContractError(`${contract}.${functionName} reverted in transaction ${hash}`, {

@@ -1,0 +1,116 @@
+/** The app's frame: header with navigation and the wallet, a banner when something needs doing, the page, a footer. */
+import { lazy, Suspense } from "react";
+import { Link, Route, Switch, useRoute } from "wouter";
+import { useSession } from "../session/SessionProvider.tsx";
+import { useChainStatus, useNodeStatus } from "../stoa/queries.ts";
+import { ErrorNotice, Notice, Spinner } from "../ui/components.tsx";
+import { chainName } from "../wallet/chain.ts";
+import { useWallet } from "../wallet/WalletProvider.tsx";
+import { WalletMenu } from "../wallet/WalletMenu.tsx";
+import { HomePage } from "./HomePage.tsx";
+import { NotFoundPage } from "./NotFoundPage.tsx";
+
+const ProfilePage = lazy(() => import("../profile/ProfilePage.tsx"));
+const TokenPage = lazy(() => import("../token/TokenPage.tsx"));
+const NodePage = lazy(() => import("../node/NodePage.tsx"));
+
+function NavLink({ href, children }: { href: string; children: string }) {
+  const [exact] = useRoute(href);
+  const [nested] = useRoute(`${href}/*?`);
+  const active = href === "/" ? exact : nested;
+  return (
+    <Link href={href} className={active ? "nav-link active" : "nav-link"} aria-current={active ? "page" : undefined}>
+      {children}
+    </Link>
+  );
+}
+
+/** What the person must do before anything works: switch network, or sign in again. */
+function Banner() {
+  const { wrongChain, error, status } = useSession();
+  const { switchChain, connection } = useWallet();
+  const chain = useChainStatus(false);
+  if (wrongChain && chain.data && connection) {
+    return (
+      <Notice
+        kind="warning"
+        title="Wrong network"
+        action={
+          connection.eip1193 && (
+            <button type="button" className="button" onClick={() => void switchChain().catch(() => undefined)}>
+              Switch to {chainName(chain.data)}
+            </button>
+          )
+        }
+      >
+        Your wallet is on chain {connection.chainId}; this node follows {chainName(chain.data)}.
+      </Notice>
+    );
+  }
+  if (error && status === "signed-out") return <ErrorNotice title="Not signed in" error={error} />;
+  return null;
+}
+
+function Footer() {
+  const node = useNodeStatus();
+  const chain = useChainStatus();
+  return (
+    <footer className="footer">
+      <span>
+        Node{" "}
+        {node.isError ? (
+          <span className="bad">unreachable</span>
+        ) : node.data ? (
+          <>
+            <span className="good">online</span> · {node.data.network} · {node.data.peers} peer
+            {node.data.peers === 1 ? "" : "s"}
+          </>
+        ) : (
+          "…"
+        )}
+      </span>
+      {chain.data && (
+        <span>
+          Chain {chain.data.chainId} · block {chain.data.head.number}
+        </span>
+      )}
+    </footer>
+  );
+}
+
+export function App() {
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="header">
+        <Link href="/" className="brand" aria-label="Stoa home">
+          <img src="/favicon.svg" alt="" width="28" height="28" />
+          <span>Stoa</span>
+        </Link>
+        <nav aria-label="Main" className="nav">
+          <NavLink href="/">Home</NavLink>
+          <NavLink href="/profile">Profile</NavLink>
+          <NavLink href="/token">Token</NavLink>
+          <NavLink href="/node">Node</NavLink>
+        </nav>
+        <WalletMenu />
+      </header>
+      <main id="main" className="main">
+        <Banner />
+        <Suspense fallback={<Spinner label="Loading the page" />}>
+          <Switch>
+            <Route path="/" component={HomePage} />
+            <Route path="/profile">{() => <ProfilePage />}</Route>
+            <Route path="/profile/:address">{(params) => <ProfilePage address={params.address} />}</Route>
+            <Route path="/token" component={TokenPage} />
+            <Route path="/node" component={NodePage} />
+            <Route component={NotFoundPage} />
+          </Switch>
+        </Suspense>
+      </main>
+      <Footer />
+    </div>
+  );
+}
