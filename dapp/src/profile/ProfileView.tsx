@@ -1,5 +1,5 @@
-/** A profile as others see it: avatar (from IPFS through the node's verifying gateway), name, bio, place, links. */
-import { ipfsUrl } from "../app/config.ts";
+/** A profile as others see it: avatar (from IPFS, through the node), name, bio, place, links. */
+import { contentUrl } from "../app/config.ts";
 import { AddressText } from "../ui/components.tsx";
 import type { StoredProfile } from "./useProfile.ts";
 
@@ -11,7 +11,7 @@ export function Avatar({ cid, name, size = 96 }: { cid?: string; name: string; s
       </span>
     );
   }
-  return <img className="avatar" src={ipfsUrl(cid)} alt={`${name}'s avatar`} width={size} height={size} />;
+  return <img className="avatar" src={contentUrl(cid)} alt={`${name}'s avatar`} width={size} height={size} />;
 }
 
 export function ProfileView({ profile }: { profile: StoredProfile }) {

@@ -97,6 +97,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     },
   });
   const session = (client && stored.data) || undefined;
+  // The client sends the session with every write: a new client (account switched back, chain
+  // changed) gets the account's session too.
+  useEffect(() => {
+    if (client) putSession(client, session);
+  }, [client, session]);
 
   const setSession = useCallback(
     (account: string, next: StoaSession | null) => {
