@@ -5,7 +5,7 @@
  */
 import react from "@vitejs/plugin-react";
 import { readdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { defineConfig, type Plugin } from "vite";
 
@@ -19,7 +19,7 @@ function precompress(): Plugin {
     name: "stoa-precompress",
     apply: "build",
     configResolved(config) {
-      outDir = config.build.outDir;
+      outDir = resolve(config.root, config.build.outDir);
     },
     async closeBundle() {
       const files = await readdir(outDir, { recursive: true });
@@ -36,8 +36,44 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Adds <link rel="modulepreload"> for the chunks of `modules` (dynamically imported at startup,
+ * e.g. the node-read code): their download starts with the entry's, while their evaluation stays
+ * a separate task after the first render.
+ */
+function preloadDynamic(modules: RegExp): Plugin {
+  return {
+    name: "stoa-preload-dynamic",
+    apply: "build",
+    transformIndexHtml: {
+      order: "post",
+      handler(_html, { bundle }) {
+        if (!bundle) return [];
+        const files = new Set<string>();
+        const add = (file: string) => {
+          const chunk = bundle[file];
+          if (!chunk || chunk.type !== "chunk" || files.has(file)) return;
+          files.add(file);
+          chunk.imports.forEach(add);
+        };
+        for (const [file, chunk] of Object.entries(bundle)) {
+          if (chunk.type === "chunk" && chunk.facadeModuleId && modules.test(chunk.facadeModuleId)) add(file);
+        }
+        return [...files].map((file) => ({
+          tag: "link",
+          attrs: { rel: "modulepreload", crossorigin: true, href: `/${file}` },
+          injectTo: "head" as const,
+        }));
+      },
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), preloadDynamic(/\/src\/stoa\/read-actions\.ts$/), precompress()],
+  // npm keeps one copy of zod 4 per workspace package (the root holds zod 3 for other tools):
+  // bundle one, the dApp's, so that schemas share one zod and its settings (main.tsx).
+  resolve: { dedupe: ["zod"] },
   build: {
     target: "es2022",
     sourcemap: false,

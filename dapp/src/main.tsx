@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { App } from "./app/App.tsx";
 import "./app/styles.css";
 import { SessionProvider } from "./session/SessionProvider.tsx";
+import { reader } from "./stoa/queries.ts";
 import { WalletProvider } from "./wallet/WalletProvider.tsx";
 
 const queryClient = new QueryClient({
@@ -16,6 +17,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// Fetch the node-read code now, while the first render runs.
+void reader();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -42,8 +42,11 @@ function settings(extra: Record<string, unknown>) {
   };
 }
 
-/** Node A (dev chain) and node B (rpc mode on A's chain, dialing A), both serving the dApp. */
-export async function startNodes(): Promise<TestNodes> {
+/**
+ * Node A (dev chain) and node B (rpc mode on A's chain, dialing A), both serving the dApp;
+ * `{ second: false }`: A alone (B is then A too).
+ */
+export async function startNodes({ second = true }: { second?: boolean } = {}): Promise<TestNodes> {
   if (!existsSync(join(DIST, "index.html"))) throw new Error("build the dApp first: npm run build -w dapp");
   const dirs: string[] = [];
   const repo = async () => {
@@ -59,6 +62,17 @@ export async function startNodes(): Promise<TestNodes> {
     logger,
   });
   const { chain, node } = a.ctx;
+  if (!second) {
+    return {
+      a,
+      b: a,
+      rpcUrl: chain.rpcUrl,
+      async stop() {
+        await a.stop();
+        for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
   const repoB = await repo();
   const b = await startDaemon({
     repo: repoB,

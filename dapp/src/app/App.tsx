@@ -9,10 +9,12 @@ import { useWallet } from "../wallet/WalletProvider.tsx";
 import { WalletMenu } from "../wallet/WalletMenu.tsx";
 import { HomePage } from "./HomePage.tsx";
 import { NotFoundPage } from "./NotFoundPage.tsx";
+import NodePage from "../node/NodePage.tsx";
+import ProfilePage from "../profile/ProfilePage.tsx";
 
-const ProfilePage = lazy(() => import("../profile/ProfilePage.tsx"));
+// Profile and node pages come with the first load (a few KB: a page opened by its URL renders
+// without waiting for its chunk); the token page needs the SDK's chain side, loaded with it.
 const TokenPage = lazy(() => import("../token/TokenPage.tsx"));
-const NodePage = lazy(() => import("../node/NodePage.tsx"));
 
 function NavLink({ href, children }: { href: string; children: string }) {
   const [exact] = useRoute(href);

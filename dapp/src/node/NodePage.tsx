@@ -3,11 +3,10 @@
  * their record counts, the chain it follows and its indexer, refusals by reason, disk use, and
  * live charts sampled from its Prometheus metrics every 2 seconds.
  */
-import { getPeers } from "@stoa/sdk";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { NODE_URL } from "../app/config.ts";
-import { readClient, useChainStatus, useNodeStatus } from "../stoa/queries.ts";
+import { reader, useChainStatus, useNodeStatus } from "../stoa/queries.ts";
 import { EmptyState, ErrorNotice, PageHeading, Spinner } from "../ui/components.tsx";
 import { sampleOf, type MetricsSample } from "./prometheus.ts";
 import { Sparkline } from "./Sparkline.tsx";
@@ -84,7 +83,10 @@ function LiveMetrics() {
 function Peers() {
   const peers = useQuery({
     queryKey: ["peers"],
-    queryFn: ({ signal }) => getPeers(readClient, { signal }),
+    queryFn: async ({ signal }) => {
+      const { getPeers, readClient } = await reader();
+      return getPeers(readClient, { signal });
+    },
     refetchInterval: 5_000,
   });
   return (

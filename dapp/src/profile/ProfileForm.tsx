@@ -46,7 +46,7 @@ function validate(body: unknown): { body?: ProfileV1; errors: FieldErrors } {
 
 type SaveState = { status: "idle" } | { status: "saving"; step: string } | { status: "failed"; error: unknown };
 
-export function ProfileForm({
+export default function ProfileForm({
   current,
   onSaved,
   onCancel,

@@ -1,11 +1,13 @@
 /** /profile: your profile, to view and edit; /profile/:address: anyone's, read from this node. */
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { isAddress } from "viem";
 import { useSession } from "../session/SessionProvider.tsx";
 import { EmptyState, ErrorNotice, Notice, PageHeading, Spinner } from "../ui/components.tsx";
-import { ProfileForm } from "./ProfileForm.tsx";
 import { ProfileView } from "./ProfileView.tsx";
 import { useProfile } from "./useProfile.ts";
+
+// Loaded when editing starts: it brings the record schemas and the signing code.
+const ProfileForm = lazy(() => import("./ProfileForm.tsx"));
 
 export default function ProfilePage({ address }: { address?: string }) {
   const { connection } = useSession();
@@ -43,14 +45,16 @@ export default function ProfilePage({ address }: { address?: string }) {
       ) : profile.isError ? (
         <ErrorNotice title="Could not load the profile" error={profile.error} onRetry={() => void profile.refetch()} />
       ) : editing ? (
-        <ProfileForm
-          current={profile.data}
-          onSaved={() => {
-            setEditing(false);
-            setSaved(true);
-          }}
-          onCancel={() => setEditing(false)}
-        />
+        <Suspense fallback={<Spinner label="Loading the editor" />}>
+          <ProfileForm
+            current={profile.data}
+            onSaved={() => {
+              setEditing(false);
+              setSaved(true);
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        </Suspense>
       ) : profile.data ? (
         <ProfileView profile={profile.data} />
       ) : (

@@ -1,7 +1,7 @@
 /** An account's current profile record, from the node's index (undefined: none yet). */
-import { queryRecords, type ApiStoredRecord, type ProfileV1 } from "@stoa/sdk";
+import type { ApiStoredRecord, ProfileV1 } from "@stoa/sdk";
 import { useQuery } from "@tanstack/react-query";
-import { readClient } from "../stoa/queries.ts";
+import { reader } from "../stoa/queries.ts";
 
 export type StoredProfile = ApiStoredRecord & { body: ProfileV1 };
 
@@ -13,6 +13,7 @@ export function useProfile(address: string | undefined) {
     enabled: Boolean(address),
     refetchInterval: 15_000,
     queryFn: async ({ signal }) => {
+      const { queryRecords, readClient } = await reader();
       const page = await queryRecords(readClient, {
         family: "profiles",
         type: "profile",

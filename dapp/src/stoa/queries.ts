@@ -1,21 +1,21 @@
 /**
- * Reads of the node that every page shares, with the client that needs no wallet. Pages call
- * these hooks; React Query dedupes, caches and refreshes them.
+ * Reads of the node that every page shares. Pages call these hooks (and `reader()` for other
+ * reads); React Query dedupes, caches and refreshes them.
  */
-import { createNodeClient, getChainStatus, getNodeInfo } from "@stoa/sdk";
 import { useQuery } from "@tanstack/react-query";
-import { NODE_URL } from "../app/config.ts";
 
-/**
- * Reads only: the node's API, no chain and no signer. Pages call the SDK's actions with it one by
- * one (`queryRecords(readClient, ...)`), so that the first page load carries only those.
- */
-export const readClient = createNodeClient({ node: NODE_URL });
+let loaded: Promise<typeof import("./read-actions.ts")> | undefined;
+
+/** The SDK's node-read actions and a node-only client, loaded once (see read-actions.ts). */
+export const reader = () => (loaded ??= import("./read-actions.ts"));
 
 export function useNodeStatus(refetchInterval: number | false = 10_000) {
   return useQuery({
     queryKey: ["node"],
-    queryFn: ({ signal }) => getNodeInfo(readClient, { signal }),
+    queryFn: async ({ signal }) => {
+      const { getNodeInfo, readClient } = await reader();
+      return getNodeInfo(readClient, { signal });
+    },
     refetchInterval,
   });
 }
@@ -23,7 +23,10 @@ export function useNodeStatus(refetchInterval: number | false = 10_000) {
 export function useChainStatus(refetchInterval: number | false = 10_000) {
   return useQuery({
     queryKey: ["chain"],
-    queryFn: ({ signal }) => getChainStatus(readClient, { signal }),
+    queryFn: async ({ signal }) => {
+      const { getChainStatus, readClient } = await reader();
+      return getChainStatus(readClient, { signal });
+    },
     refetchInterval,
   });
 }
