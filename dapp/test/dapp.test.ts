@@ -203,9 +203,31 @@ describe("dApp in Chromium, two nodes", function () {
     await screenshot(page, "node");
   });
 
+  it("the dev wallet: offered by a dev-chain node only, signs in the page with a funded dev account", async function () {
+    await page.getByRole("button", { name: "Disconnect" }).click();
+    await page.getByRole("button", { name: "Connect wallet" }).click();
+    await page.getByLabel("Account").selectOption("4");
+    await page.getByRole("button", { name: "Use dev account" }).click();
+    const creator = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65";
+    await account().getByText(short(creator)).waitFor(WAIT);
+    const asked = wallet.calls.length;
+    await signInButton().click();
+    await signOutButton().waitFor(WAIT);
+    await nav("Token").click();
+    await page.getByTestId("balance").getByText("100,000 STOA").waitFor(WAIT);
+    expect(wallet.calls.length, "the injected wallet was not asked").to.equal(asked);
+    // Node B follows the chain over RPC: no dev wallet there.
+    const other = await context.newPage();
+    await other.goto(nodes.b.url);
+    await other.getByRole("button", { name: "Connect wallet" }).click();
+    await other.getByRole("button", { name: "Stoa Test Wallet" }).waitFor(WAIT);
+    expect(await other.getByRole("heading", { name: "Dev wallet" }).count()).to.equal(0);
+    await other.close();
+  });
+
   it("a narrow screen gets the same pages, laid out for it", async function () {
     await page.setViewportSize({ width: 390, height: 844 });
-    await nav("Profile").click();
+    await page.goto(`${nodes.a.url}/profile/${wallet.address(1)}`);
     await page.getByRole("heading", { name: "Ada Lovelace" }).waitFor(WAIT);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, "horizontal overflow in px").to.be.at.most(0);
