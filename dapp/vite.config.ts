@@ -82,7 +82,12 @@ export default defineConfig({
       // Our workspace packages declare "sideEffects": false, but Rolldown does not apply it to
       // them (symlinked workspaces): without this, one import from @stoa/sdk's index brings the
       // whole SDK, viem's clients and every ABI into the first page load (155 KB gzip instead of 27).
-      treeshake: { moduleSideEffects: (id: string) => (WORKSPACE_SOURCE.test(id) ? false : undefined) },
+      // Schemas are built at module load (`z.object(...)`): calls on `z` build values and nothing
+      // else, so an unused schema is dropped instead of built in every page load.
+      treeshake: {
+        moduleSideEffects: (id: string) => (WORKSPACE_SOURCE.test(id) ? false : undefined),
+        manualPureFunctions: ["z"],
+      },
       // Rolldown merges modules shared by lazy chunks into the entry chunk by default, which put
       // the SDK's chain code (viem clients, every ABI), needed only once a wallet connects, into
       // the first page load.

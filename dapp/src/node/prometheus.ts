@@ -1,35 +1,35 @@
 /** The few numbers the node page charts, read from the node's Prometheus text (/metrics). */
 
-/** Sum of every sample of `name` (all label sets), or undefined when the metric is absent. */
-export function sumOf(text: string, name: string): number | undefined {
-  let total: number | undefined;
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(name)) continue;
-    const rest = line.slice(name.length);
-    if (rest[0] !== " " && rest[0] !== "{") continue;
-    const value = Number(line.slice(line.lastIndexOf(" ") + 1));
-    if (Number.isFinite(value)) total = (total ?? 0) + value;
-  }
-  return total;
-}
+const WANTED = {
+  records: "stoa_records",
+  peers: "stoa_peers",
+  memoryBytes: "process_resident_memory_bytes",
+  requestsTotal: "stoa_http_requests_total",
+  eventLoopLagSeconds: "nodejs_eventloop_lag_seconds",
+} as const;
 
-export interface MetricsSample {
-  /** ms since the epoch */
-  at: number;
-  records?: number;
-  peers?: number;
-  memoryBytes?: number;
-  requestsTotal?: number;
-  eventLoopLagSeconds?: number;
-}
+export type MetricsSample = { at: number } & Partial<Record<keyof typeof WANTED, number>>;
 
+const byName = new Map<string, keyof typeof WANTED>(
+  Object.entries(WANTED).map(([key, name]) => [name, key as keyof typeof WANTED]),
+);
+
+/** One pass over the text: each wanted metric summed over its label sets (absent: undefined). */
 export function sampleOf(text: string, at: number): MetricsSample {
-  return {
-    at,
-    records: sumOf(text, "stoa_records"),
-    peers: sumOf(text, "stoa_peers"),
-    memoryBytes: sumOf(text, "process_resident_memory_bytes"),
-    requestsTotal: sumOf(text, "stoa_http_requests_total"),
-    eventLoopLagSeconds: sumOf(text, "nodejs_eventloop_lag_seconds"),
-  };
+  const sample: MetricsSample = { at };
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    if (text.charCodeAt(start) !== 35 /* # */) {
+      const nameEnd = text.slice(start, end).search(/[ {]/);
+      const key = nameEnd > 0 ? byName.get(text.slice(start, start + nameEnd)) : undefined;
+      if (key) {
+        const value = Number(text.slice(text.lastIndexOf(" ", end - 1) + 1, end));
+        if (Number.isFinite(value)) sample[key] = (sample[key] ?? 0) + value;
+      }
+    }
+    start = end + 1;
+  }
+  return sample;
 }
