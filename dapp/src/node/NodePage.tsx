@@ -8,6 +8,7 @@ import { useEffect, useState } from "react";
 import { NODE_URL } from "../app/config.ts";
 import { reader, useChainStatus, useNodeStatus } from "../stoa/queries.ts";
 import { EmptyState, ErrorNotice, PageHeading, Spinner } from "../ui/components.tsx";
+import { formatInteger, formatTime } from "../ui/format.ts";
 import { sampleOf, type MetricsSample } from "./prometheus.ts";
 import { Sparkline } from "./Sparkline.tsx";
 
@@ -71,7 +72,7 @@ function LiveMetrics() {
       <h2 id="live-title">Live metrics</h2>
       {error !== undefined && <ErrorNotice title="Metrics unavailable" error={error} />}
       <div className="sparks">
-        <Sparkline label="Records" values={series((s) => s.records)} format={(v) => v.toLocaleString()} />
+        <Sparkline label="Records" values={series((s) => s.records)} format={formatInteger} />
         <Sparkline label="Peers" values={series((s) => s.peers)} format={(v) => String(v)} />
         <Sparkline label="Memory (RSS)" values={series((s) => s.memoryBytes)} format={bytes} />
         <Sparkline label="API requests/s" values={rates} format={(v) => v.toFixed(1)} />
@@ -102,7 +103,12 @@ function Peers() {
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="table-fixed">
+            <colgroup>
+              <col style={{ width: "40%" }} />
+              <col style={{ width: "45%" }} />
+              <col style={{ width: "15%" }} />
+            </colgroup>
             <thead>
               <tr>
                 <th scope="col">Peer</th>
@@ -193,7 +199,7 @@ export default function NodePage() {
                   <dd className="mono break">{chain.data.rpcUrl}</dd>
                   <dt>Head</dt>
                   <dd>
-                    #{chain.data.head.number} at {new Date(chain.data.head.timestamp * 1000).toLocaleTimeString()}
+                    #{chain.data.head.number} at {formatTime(chain.data.head.timestamp * 1000)}
                   </dd>
                   <dt>Indexer</dt>
                   <dd>
@@ -209,7 +215,12 @@ export default function NodePage() {
           <section className="card" aria-labelledby="db-title">
             <h2 id="db-title">Databases</h2>
             <div className="table-wrap">
-              <table>
+              <table className="table-fixed">
+                <colgroup>
+                  <col style={{ width: "20%" }} />
+                  <col style={{ width: "15%" }} />
+                  <col style={{ width: "65%" }} />
+                </colgroup>
                 <thead>
                   <tr>
                     <th scope="col">Family</th>
@@ -224,7 +235,7 @@ export default function NodePage() {
                     <tr key={family}>
                       <td>{family}</td>
                       <td className="num" data-testid={`records-${family}`}>
-                        {info.records.toLocaleString()}
+                        {formatInteger(info.records)}
                       </td>
                       <td className="mono break">{info.address}</td>
                     </tr>
@@ -243,7 +254,7 @@ export default function NodePage() {
                   {Object.entries(node.data.refusals).map(([reason, count]) => (
                     <div key={reason} className="pair">
                       <dt>{reason}</dt>
-                      <dd>{count.toLocaleString()}</dd>
+                      <dd>{formatInteger(count)}</dd>
                     </div>
                   ))}
                 </dl>

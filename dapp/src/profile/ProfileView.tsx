@@ -1,6 +1,7 @@
 /** A profile as others see it: avatar (from IPFS, through the node), name, bio, place, links. */
 import { contentUrl } from "../app/config.ts";
 import { AddressText } from "../ui/components.tsx";
+import { formatDateTime } from "../ui/format.ts";
 import type { StoredProfile } from "./useProfile.ts";
 
 export function Avatar({ cid, name, size = 96 }: { cid?: string; name: string; size?: number }) {
@@ -37,7 +38,7 @@ export function ProfileView({ profile }: { profile: StoredProfile }) {
             ))}
           </ul>
         )}
-        <p className="muted small">Updated {new Date(profile.createdAt).toLocaleString()}</p>
+        <p className="muted small">Updated {formatDateTime(profile.createdAt)}</p>
       </div>
     </article>
   );

@@ -8,11 +8,10 @@ import { formatEther, isAddress, parseEther, zeroAddress, type Address } from "v
 import { useSession } from "../session/SessionProvider.tsx";
 import { useChainStatus } from "../stoa/queries.ts";
 import { AddressText, EmptyState, ErrorNotice, Notice, PageHeading, Spinner, TxStatus } from "../ui/components.tsx";
-import { describeError } from "../ui/errors.ts";
+import { describeError, formatStoa } from "../ui/errors.ts";
 import { useTransaction } from "./useTransaction.ts";
 
-const stoa = (wei: bigint) =>
-  `${Number(formatEther(wei)).toLocaleString(undefined, { maximumFractionDigits: 4 })} STOA`;
+const stoa = formatStoa;
 
 function useTokenState(account: Address | undefined) {
   const { client, connection } = useSession();

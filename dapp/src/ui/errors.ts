@@ -2,6 +2,7 @@
  * Errors in words a person can act on: wallet rejections, contract reverts by their custom error,
  * the node's API errors with the field at fault, a wrong chain, an unreachable node.
  */
+import { formatInteger } from "./format.ts";
 import { ChainMismatchError, StoaApiError, StoaContractError, StoaNetworkError } from "@stoa/sdk";
 
 /** EIP-1193 code for "the user rejected the request". */
@@ -29,7 +30,7 @@ export function formatStoa(wei: bigint): string {
   const abs = wei < 0n ? -wei : wei;
   const whole = abs / 10n ** 18n;
   const fraction = (abs % 10n ** 18n).toString().padStart(18, "0").replace(/0+$/, "").slice(0, 6);
-  return `${sign}${whole.toLocaleString("en-US")}${fraction ? `.${fraction}` : ""} STOA`;
+  return `${sign}${formatInteger(whole)}${fraction ? `.${fraction}` : ""} STOA`;
 }
 
 const token = (value: unknown) => (typeof value === "bigint" ? formatStoa(value) : String(value));
