@@ -24,6 +24,7 @@ import { createStoaClient } from "@stoa/sdk";
 import { http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { launch } from "chrome-launcher";
+import { format, resolveConfig } from "prettier";
 import { build } from "vite";
 import { DIST, startNodes } from "../test/harness.ts";
 
@@ -255,7 +256,8 @@ async function main() {
   const text = lines.join("\n");
   for (const { page, diagnostics } of audits) console.log(`\n${page}:\n  ${diagnostics.join("\n  ")}`);
   console.log(`\n${text}`);
-  writeFileSync(DOC, `${text.trimEnd()}\n`);
+  // Formatted as the repository's Prettier check wants it.
+  writeFileSync(DOC, await format(text, { ...(await resolveConfig(DOC)), filepath: DOC }));
   console.log(`\nWrote ${DOC}`);
 }
 
