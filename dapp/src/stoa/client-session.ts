@@ -8,5 +8,3 @@ import type { StoaClient, StoaSession } from "@stoa/sdk";
 export function putSession(client: StoaClient, session: StoaSession | undefined): void {
   client.session = session;
 }
-
-export const hasSession = (client: StoaClient | undefined): boolean => Boolean(client?.session);

@@ -99,6 +99,19 @@ export function createNodeClient(config: Pick<StoaClientConfig, "node" | "fetch"
   };
 }
 
+/** Keeps the session the node answered (sign-in or renewal) on the client, address lower case. */
+export function holdSession(
+  client: StoaBaseClient,
+  answer: { token: string; address: string; expiresAt: string },
+): StoaSession {
+  client.session = {
+    token: answer.token,
+    address: answer.address.toLowerCase() as Address,
+    expiresAt: answer.expiresAt,
+  };
+  return client.session;
+}
+
 /** The signer, or SignerRequiredError naming `action`. */
 export function requireSigning(client: StoaBaseClient, action: string): StoaSigning {
   if (!client.signing) throw new SignerRequiredError(action);

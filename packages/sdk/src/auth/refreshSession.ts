@@ -1,6 +1,5 @@
 import { signInSchema } from "@stoa/protocol/api";
-import type { Address } from "viem";
-import type { StoaBaseClient, StoaSession } from "../base.ts";
+import { holdSession, type StoaBaseClient, type StoaSession } from "../base.ts";
 import { nodeJson } from "../http.ts";
 
 export type RefreshSessionParameters = { signal?: AbortSignal };
@@ -24,10 +23,5 @@ export async function refreshSession(
     signal,
     action: "refreshSession",
   });
-  client.session = {
-    token: answer.token,
-    address: answer.address.toLowerCase() as Address,
-    expiresAt: answer.expiresAt,
-  };
-  return client.session;
+  return holdSession(client, answer);
 }

@@ -1,7 +1,7 @@
 import { nonceSchema, signInSchema } from "@stoa/protocol/api";
-import { getAddress, type Address } from "viem";
+import { getAddress } from "viem";
 import { createSiweMessage } from "viem/siwe";
-import { requireSigning, type StoaBaseClient, type StoaSession } from "../base.ts";
+import { holdSession, requireSigning, type StoaBaseClient, type StoaSession } from "../base.ts";
 import { deploymentOf } from "../chain/chainOf.ts";
 import { nodeJson, nodeUrlOf } from "../http.ts";
 
@@ -49,10 +49,5 @@ export async function signIn(client: StoaBaseClient, parameters: SignInParameter
     body: { message, signature },
     action: "signIn",
   });
-  client.session = {
-    token: answer.token,
-    address: answer.address.toLowerCase() as Address,
-    expiresAt: answer.expiresAt,
-  };
-  return client.session;
+  return holdSession(client, answer);
 }
