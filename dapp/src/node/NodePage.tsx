@@ -138,6 +138,10 @@ export default function NodePage() {
   return (
     <section>
       <PageHeading title="Node">Node</PageHeading>
+      <p className="lead">
+        The node serving this page: who it is, the peers it replicates with, the databases it keeps and their record
+        counts, the chain it follows, and what it refused. Figures refresh every few seconds.
+      </p>
       {node.isPending ? (
         <Spinner label="Asking the node" />
       ) : node.isError ? (

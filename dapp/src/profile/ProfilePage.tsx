@@ -39,6 +39,17 @@ export default function ProfilePage({ address }: { address?: string }) {
   return (
     <section>
       <PageHeading title={own ? "Your profile" : "Profile"}>{own ? "Your profile" : "Profile"}</PageHeading>
+      <p className="lead">
+        {own ? (
+          "Your profile is"
+        ) : (
+          <>
+            The profile of <span className="mono break">{target}</span> is
+          </>
+        )}{" "}
+        a record signed by {own ? "your" : "its owner's"} wallet and shared between Stoa nodes; this page reads it from
+        the node serving it.
+      </p>
       {saved && !editing && <Notice kind="success">Saved. Other nodes receive it within seconds.</Notice>}
       {profile.isPending ? (
         <Spinner label="Loading the profile" />
