@@ -35,7 +35,7 @@ contract Marketplace is Escrow {
     /// @param arbiter Arbiter from the registry's set, judge of any dispute.
     /// @param token Payment token; address(0) for ETH.
     /// @param amount Price in the token's smallest unit (wei).
-    /// @param listingHash keccak256 of the listing's record id (its EIP-712 digest).
+    /// @param listingHash The listing version's record id (its EIP-712 digest), which nodes join orders to.
     /// @param deliveryDeadline Until when (unix seconds) the buyer may release or dispute; from then
     /// on the seller may claim.
     struct OrderRequest {

@@ -5,7 +5,7 @@
  * policy (deny list, revoked keys) may still refuse it.
  */
 import type { FamilyStore, RecordQuery } from "@stoa/core";
-import { FAMILIES, verifyEnvelope, type Envelope, type Family } from "@stoa/protocol";
+import { FAMILIES, verifyEnvelope, type Envelope, type Family, type VerifiedRecord } from "@stoa/protocol";
 import { z } from "zod";
 import type { DaemonContext } from "../context.ts";
 import type { ApiApp } from "./app.ts";
@@ -44,7 +44,13 @@ export function familyStore(ctx: DaemonContext, name: string): FamilyStore {
   }
 }
 
-export function registerRecordRoutes(app: ApiApp, ctx: DaemonContext): void {
+/**
+ * Checks a family's records must pass before they are stored, beyond their signatures: those
+ * that need the chain (a review needs its settled order). A check throws the ApiError to answer.
+ */
+export type WriteChecks = Partial<Record<Family, (records: readonly VerifiedRecord[]) => Promise<void>>>;
+
+export function registerRecordRoutes(app: ApiApp, ctx: DaemonContext, checks: WriteChecks = {}): void {
   app.post(
     "/v1/records/:family",
     {
@@ -58,11 +64,12 @@ export function registerRecordRoutes(app: ApiApp, ctx: DaemonContext): void {
         description:
           "The session's account must be the envelope's author, or the app key that signed it under the " +
           "author's delegation. Invalid envelopes are refused with 400 and the field at fault; the node's " +
-          "policy (deny list, revoked app keys) with 403 and its reason.",
+          "policy (deny list, revoked app keys) with 403 and its reason; a review that no settled order " +
+          "on chain backs with 422 `review-not-backed`.",
         security: bearer("session"),
         params: familyParams,
         body: envelopeSchema,
-        response: { 201: putResultSchema, ...errors(400, 401, 403, 404, 413, 415, 429, 503) },
+        response: { 201: putResultSchema, ...errors(400, 401, 403, 404, 413, 415, 422, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -75,6 +82,7 @@ export function registerRecordRoutes(app: ApiApp, ctx: DaemonContext): void {
           "author",
         );
       }
+      await checks[store.family]?.(verified.records);
       const result = await store.put(request.body as Envelope);
       return reply.code(201).send(result);
     },

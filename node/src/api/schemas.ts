@@ -13,9 +13,14 @@ import { z } from "zod";
 export {
   envelopeSchema,
   errorSchema,
+  marketListingPageSchema,
+  marketListingSchema,
+  marketOrderSchema,
+  marketOrdersSchema,
   pageSchema,
   putResultSchema,
   recordQuerySchema,
+  sellerReviewsSchema,
   storedRecordSchema,
 } from "@stoa/protocol/api";
 

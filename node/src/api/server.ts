@@ -39,6 +39,8 @@ import { installRateLimits, limitJsonDepth } from "./limits.ts";
 import { ApiMetrics, registerMetricsRoute } from "./metrics.ts";
 import { registerNodeRoutes } from "./node-info.ts";
 import { installOpenApi, registerOpenApiRoute } from "./openapi.ts";
+import { registerMarketApi } from "./market/routes.ts";
+import { ReviewBook } from "./market/reviews.ts";
 import { registerRecordRoutes } from "./records.ts";
 import { answerClientError, RouteTable } from "./routing.ts";
 import { NonceStore, SessionStore, type Clock } from "./sessions.ts";
@@ -122,7 +124,9 @@ export async function createApi(ctx: DaemonContext, options: ApiOptions = {}): P
   await installOpenApi(app);
 
   registerAuthRoutes(app, { ctx, nonces, sessions, clock });
-  registerRecordRoutes(app, ctx);
+  const reviews = new ReviewBook(ctx, clock);
+  registerRecordRoutes(app, ctx, { reviews: (records) => reviews.checkWrite(records) });
+  registerMarketApi(app, ctx, reviews);
   registerContentRoutes(app, ctx);
   registerGatewayRoutes(app, ctx);
   registerNodeRoutes(app, ctx, new DiskUsage(ctx.repo));

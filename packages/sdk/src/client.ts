@@ -28,6 +28,22 @@ import { queryRecords, type QueryRecordsParameters } from "./records/queryRecord
 import { signRecord, type SignRecordParameters } from "./records/signRecord.ts";
 import { signRecords, type SignRecordsParameters } from "./records/signRecords.ts";
 import { subscribeRecords, type SubscribeRecordsParameters } from "./records/subscribeRecords.ts";
+import { createListing, type CreateListingParameters } from "./market/createListing.ts";
+import { updateListing, type UpdateListingParameters } from "./market/updateListing.ts";
+import { withdrawListing, type WithdrawListingParameters } from "./market/withdrawListing.ts";
+import { searchListings, type SearchListingsParameters } from "./market/searchListings.ts";
+import { getListing, type GetListingParameters } from "./market/getListing.ts";
+import { getSellerReviews, type GetSellerReviewsParameters } from "./market/getSellerReviews.ts";
+import { getOrders, type GetOrdersParameters, getOrder, type GetOrderParameters } from "./market/getOrders.ts";
+import { buyListing, type BuyListingParameters } from "./market/buyListing.ts";
+import { releaseOrder, type ReleaseOrderParameters } from "./market/releaseOrder.ts";
+import { refundOrder, type RefundOrderParameters } from "./market/refundOrder.ts";
+import { disputeOrder, type DisputeOrderParameters } from "./market/disputeOrder.ts";
+import { claimOrder, type ClaimOrderParameters } from "./market/claimOrder.ts";
+import { ruleOrder, type RuleOrderParameters } from "./market/ruleOrder.ts";
+import { resolveUnruledOrder, type ResolveUnruledOrderParameters } from "./market/resolveUnruledOrder.ts";
+import { reviewOrder, type ReviewOrderParameters } from "./market/reviewOrder.ts";
+import { sweepFees, type SweepFeesParameters } from "./market/sweepFees.ts";
 import { delegate, type DelegateParameters } from "./token/delegate.ts";
 import { getBalance, type GetBalanceParameters } from "./token/getBalance.ts";
 import { getDelegate, type GetDelegateParameters } from "./token/getDelegate.ts";
@@ -73,6 +89,24 @@ export function stoaActions(client: StoaBaseClient) {
     getDelegate: (parameters: GetDelegateParameters) => getDelegate(client, parameters),
     delegate: (parameters: DelegateParameters) => delegate(client, parameters),
     transfer: (parameters: TransferParameters) => transfer(client, parameters),
+    // market
+    createListing: (parameters: CreateListingParameters) => createListing(client, parameters),
+    updateListing: (parameters: UpdateListingParameters) => updateListing(client, parameters),
+    withdrawListing: (parameters: WithdrawListingParameters) => withdrawListing(client, parameters),
+    searchListings: (parameters?: SearchListingsParameters) => searchListings(client, parameters),
+    getListing: (parameters: GetListingParameters) => getListing(client, parameters),
+    getSellerReviews: (parameters: GetSellerReviewsParameters) => getSellerReviews(client, parameters),
+    getOrders: (parameters?: GetOrdersParameters) => getOrders(client, parameters),
+    getOrder: (parameters: GetOrderParameters) => getOrder(client, parameters),
+    buyListing: (parameters: BuyListingParameters) => buyListing(client, parameters),
+    releaseOrder: (parameters: ReleaseOrderParameters) => releaseOrder(client, parameters),
+    refundOrder: (parameters: RefundOrderParameters) => refundOrder(client, parameters),
+    disputeOrder: (parameters: DisputeOrderParameters) => disputeOrder(client, parameters),
+    claimOrder: (parameters: ClaimOrderParameters) => claimOrder(client, parameters),
+    ruleOrder: (parameters: RuleOrderParameters) => ruleOrder(client, parameters),
+    resolveUnruledOrder: (parameters: ResolveUnruledOrderParameters) => resolveUnruledOrder(client, parameters),
+    reviewOrder: (parameters: ReviewOrderParameters) => reviewOrder(client, parameters),
+    sweepFees: (parameters?: SweepFeesParameters) => sweepFees(client, parameters),
     // dev chain
     requestFaucet: (parameters?: RequestFaucetParameters) => requestFaucet(client, parameters),
   };

@@ -107,3 +107,17 @@ export class DeploymentError extends StoaError {
     this.field = field;
   }
 }
+
+/** An edit or withdrawal of a listing that another account wrote: only its author can replace it. */
+export class NotListingOwnerError extends StoaError {
+  override name = "NotListingOwnerError" as const;
+  readonly listingId: string;
+  readonly owner: string;
+  readonly account: string;
+  constructor(listingId: string, owner: string, account: string) {
+    super(`listing ${listingId} belongs to ${owner}; ${account} cannot edit or withdraw it`);
+    this.listingId = listingId;
+    this.owner = owner;
+    this.account = account;
+  }
+}

@@ -46,6 +46,7 @@ export {
 export {
   ChainMismatchError,
   DeploymentError,
+  NotListingOwnerError,
   ProviderRequiredError,
   SessionRequiredError,
   SignerRequiredError,
@@ -106,6 +107,47 @@ export { getBalance, type GetBalanceParameters, type GetBalanceReturnType } from
 export { getDelegate, type GetDelegateParameters, type GetDelegateReturnType } from "./token/getDelegate.ts";
 export { getVotes, type GetVotesParameters, type GetVotesReturnType } from "./token/getVotes.ts";
 export { transfer, type TransferParameters, type TransferReturnType } from "./token/transfer.ts";
+// market
+export { createListing, type CreateListingParameters, type CreateListingReturnType } from "./market/createListing.ts";
+export { updateListing, type UpdateListingParameters, type UpdateListingReturnType } from "./market/updateListing.ts";
+export {
+  withdrawListing,
+  type WithdrawListingParameters,
+  type WithdrawListingReturnType,
+} from "./market/withdrawListing.ts";
+export {
+  searchListings,
+  type SearchListingsParameters,
+  type SearchListingsReturnType,
+} from "./market/searchListings.ts";
+export { getListing, type GetListingParameters, type GetListingReturnType } from "./market/getListing.ts";
+export {
+  getSellerReviews,
+  type GetSellerReviewsParameters,
+  type GetSellerReviewsReturnType,
+} from "./market/getSellerReviews.ts";
+export {
+  getOrders,
+  type GetOrdersParameters,
+  type GetOrdersReturnType,
+  getOrder,
+  type GetOrderParameters,
+  type GetOrderReturnType,
+} from "./market/getOrders.ts";
+export { buyListing, type BuyListingParameters, type BuyListingReturnType } from "./market/buyListing.ts";
+export { releaseOrder, type ReleaseOrderParameters, type ReleaseOrderReturnType } from "./market/releaseOrder.ts";
+export { refundOrder, type RefundOrderParameters, type RefundOrderReturnType } from "./market/refundOrder.ts";
+export { disputeOrder, type DisputeOrderParameters, type DisputeOrderReturnType } from "./market/disputeOrder.ts";
+export { claimOrder, type ClaimOrderParameters, type ClaimOrderReturnType } from "./market/claimOrder.ts";
+export { ruleOrder, type RuleOrderParameters, type RuleOrderReturnType } from "./market/ruleOrder.ts";
+export {
+  resolveUnruledOrder,
+  type ResolveUnruledOrderParameters,
+  type ResolveUnruledOrderReturnType,
+} from "./market/resolveUnruledOrder.ts";
+export { reviewOrder, type ReviewOrderParameters, type ReviewOrderReturnType } from "./market/reviewOrder.ts";
+export { sweepFees, type SweepFeesParameters, type SweepFeesReturnType } from "./market/sweepFees.ts";
+export type { OrderRef, OrderStruct } from "./market/orderStruct.ts";
 // dev chain
 export { requestFaucet, type RequestFaucetParameters, type RequestFaucetReturnType } from "./dev/requestFaucet.ts";
 
@@ -120,6 +162,7 @@ export {
   type Envelope,
   type Family,
   type ListingV1,
+  type ReviewV1,
   type ProfileV1,
   type RecordType,
   type SignedRecord,
@@ -127,6 +170,11 @@ export {
 } from "@stoa/protocol";
 export type {
   ApiChainStatus,
+  ApiMarketListing,
+  ApiMarketListingPage,
+  ApiMarketOrder,
+  ApiSellerRating,
+  ApiSellerReviews,
   ApiFaucetGrant,
   ApiNodeStatus,
   ApiPutResult,

@@ -8,5 +8,6 @@ export * from "./chain.ts";
 export * from "./content.ts";
 export * from "./errors.ts";
 export * from "./faucet.ts";
+export * from "./market.ts";
 export * from "./node.ts";
 export * from "./records.ts";
