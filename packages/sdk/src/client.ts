@@ -44,6 +44,9 @@ import { ruleOrder, type RuleOrderParameters } from "./market/ruleOrder.ts";
 import { resolveUnruledOrder, type ResolveUnruledOrderParameters } from "./market/resolveUnruledOrder.ts";
 import { reviewOrder, type ReviewOrderParameters } from "./market/reviewOrder.ts";
 import { sweepFees, type SweepFeesParameters } from "./market/sweepFees.ts";
+import { mintAsset, type MintAssetParameters } from "./market/mintAsset.ts";
+import { listAsset, type ListAssetParameters } from "./market/listAsset.ts";
+import { buyAsset, type BuyAssetParameters } from "./market/buyAsset.ts";
 import { delegate, type DelegateParameters } from "./token/delegate.ts";
 import { getBalance, type GetBalanceParameters } from "./token/getBalance.ts";
 import { getDelegate, type GetDelegateParameters } from "./token/getDelegate.ts";
@@ -107,6 +110,9 @@ export function stoaActions(client: StoaBaseClient) {
     resolveUnruledOrder: (parameters: ResolveUnruledOrderParameters) => resolveUnruledOrder(client, parameters),
     reviewOrder: (parameters: ReviewOrderParameters) => reviewOrder(client, parameters),
     sweepFees: (parameters?: SweepFeesParameters) => sweepFees(client, parameters),
+    mintAsset: (parameters: MintAssetParameters) => mintAsset(client, parameters),
+    listAsset: (parameters: ListAssetParameters) => listAsset(client, parameters),
+    buyAsset: (parameters: BuyAssetParameters) => buyAsset(client, parameters),
     // dev chain
     requestFaucet: (parameters?: RequestFaucetParameters) => requestFaucet(client, parameters),
   };

@@ -147,6 +147,10 @@ export {
 } from "./market/resolveUnruledOrder.ts";
 export { reviewOrder, type ReviewOrderParameters, type ReviewOrderReturnType } from "./market/reviewOrder.ts";
 export { sweepFees, type SweepFeesParameters, type SweepFeesReturnType } from "./market/sweepFees.ts";
+export { mintAsset, type MintAssetParameters, type MintAssetReturnType } from "./market/mintAsset.ts";
+export { listAsset, type ListAssetParameters, type ListAssetReturnType } from "./market/listAsset.ts";
+export { buyAsset, type BuyAssetParameters, type BuyAssetReturnType } from "./market/buyAsset.ts";
+export { ASSET_ORDER_TYPES, assetOrderOf } from "./market/assetOrder.ts";
 export type { OrderRef, OrderStruct } from "./market/orderStruct.ts";
 // dev chain
 export { requestFaucet, type RequestFaucetParameters, type RequestFaucetReturnType } from "./dev/requestFaucet.ts";

@@ -81,7 +81,7 @@ describe("market: listings, escrowed orders, reviews", function () {
       kind: "physical",
       ...fields,
     });
-    return (await stoa.getListing({ id: records[0]!.id }));
+    return await stoa.getListing({ id: records[0]!.id });
   }
 
   before(async function () {
@@ -259,6 +259,51 @@ describe("market: listings, escrowed orders, reviews", function () {
     // Too late to dispute now.
     const late = (await buyer.stoa.disputeOrder({ order: funded }).catch((e: unknown) => e)) as StoaContractError;
     expect(late.name).to.equal("StoaContractError");
+  });
+
+  it("NFT: a creator mints a StoaAssets token and lists it by signed order, a buyer fills it; royalty paid", async function () {
+    const creator = await party();
+    const studio = freshAccount(); // receives the royalty
+    const buyer = await party();
+    const { cid } = await creator.stoa.addContent({
+      content: JSON.stringify({ name: "Bust of Hypatia", model: "scan.glb" }),
+    });
+    const { tokenId } = await creator.stoa.mintAsset({
+      metadataCid: cid,
+      royaltyReceiver: studio.address,
+      royaltyBps: 500,
+    });
+    const price = parseEther("2");
+    const { records } = await creator.stoa.listAsset({
+      tokenId,
+      title: "Bust of Hypatia, 3D scan",
+      description: "Photogrammetry scan, 2 million triangles.",
+      category: "3d-models",
+      price: price.toString(),
+      currency: "ETH",
+    });
+    const listing = await buyer.stoa.getListing({ id: records[0]!.id });
+    expect(listing.body).to.deep.include({ kind: "digital", quantity: 1 });
+    const found = await buyer.stoa.searchListings({ q: "hypatia", category: "3d-models" });
+    expect(found.items.map((l) => l.id)).to.deep.equal([listing.id]);
+
+    const [sellerBefore, studioBefore] = await Promise.all([
+      balance(ETH, creator.account.address),
+      balance(ETH, studio.address),
+    ]);
+    const { royalty, protocolFee } = await buyer.stoa.buyAsset({ listing });
+    const { protocolFeeBps } = await buyer.stoa.readContract({ contract: "registry", functionName: "params" });
+    expect(royalty).to.equal(fee(price, 500));
+    expect(protocolFee).to.equal(fee(price, protocolFeeBps));
+    expect((await balance(ETH, studio.address)) - studioBefore).to.equal(royalty);
+    expect((await balance(ETH, creator.account.address)) - sellerBefore).to.equal(price - royalty - protocolFee);
+    const owner = await buyer.stoa.readContract({ contract: "stoaAssets", functionName: "ownerOf", args: [tokenId] });
+    expect(owner).to.equal(buyer.account.address);
+
+    // The signed order fills once.
+    const other = await party();
+    const again = (await other.stoa.buyAsset({ listing }).catch((e: unknown) => e)) as StoaContractError;
+    expect([again.name, again.errorName]).to.deep.equal(["StoaContractError", "NonceUsed"]);
   });
 
   it("refusals: reviews no settled order backs, listings signed by another, edits by a non-owner, bad searches", async function () {
