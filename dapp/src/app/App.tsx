@@ -15,6 +15,13 @@ import ProfilePage from "../profile/ProfilePage.tsx";
 // Profile and node pages come with the first load (a few KB: a page opened by its URL renders
 // without waiting for its chunk); the token page needs the SDK's chain side, loaded with it.
 const TokenPage = lazy(() => import("../token/TokenPage.tsx"));
+// The market: its own chunks, loaded when opened.
+const MarketPage = lazy(() => import("../market/MarketPage.tsx"));
+const ListingPage = lazy(() => import("../market/ListingPage.tsx"));
+const NewListingPage = lazy(() => import("../market/ListingForm.tsx").then((m) => ({ default: m.NewListingPage })));
+const EditListingPage = lazy(() => import("../market/ListingForm.tsx").then((m) => ({ default: m.EditListingPage })));
+const OrdersPage = lazy(() => import("../market/OrdersPage.tsx"));
+const OrderPage = lazy(() => import("../market/OrderPage.tsx"));
 
 function NavLink({ href, children }: { href: string; children: string }) {
   const [exact] = useRoute(href);
@@ -93,6 +100,7 @@ export function App() {
         </Link>
         <nav aria-label="Main" className="nav">
           <NavLink href="/">Home</NavLink>
+          <NavLink href="/market">Market</NavLink>
           <NavLink href="/profile">Profile</NavLink>
           <NavLink href="/token">Token</NavLink>
           <NavLink href="/node">Node</NavLink>
@@ -106,6 +114,16 @@ export function App() {
             <Route path="/" component={HomePage} />
             <Route path="/profile">{() => <ProfilePage />}</Route>
             <Route path="/profile/:address">{(params) => <ProfilePage address={params.address} />}</Route>
+            <Route path="/market" component={MarketPage} />
+            <Route path="/market/new" component={NewListingPage} />
+            <Route path="/market/orders" component={OrdersPage} />
+            <Route path="/market/orders/:id">
+              {(params) =>
+                /^[1-9][0-9]{0,14}$/.test(params.id) ? <OrderPage orderId={Number(params.id)} /> : <NotFoundPage />
+              }
+            </Route>
+            <Route path="/market/listings/:id/edit">{(params) => <EditListingPage id={params.id} />}</Route>
+            <Route path="/market/listings/:id">{(params) => <ListingPage id={params.id} />}</Route>
             <Route path="/token" component={TokenPage} />
             <Route path="/node" component={NodePage} />
             <Route component={NotFoundPage} />

@@ -17,7 +17,7 @@ const AVATAR_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"];
 type Fields = { name: string; bio: string; location: string; links: string };
 type FieldErrors = Partial<Record<keyof Fields | "avatar", string>>;
 
-function toBody(fields: Fields, avatar: string | undefined): unknown {
+function toBody(fields: Fields, avatar: string | undefined, noteKey?: string): unknown {
   const links = fields.links
     .split("\n")
     .map((link) => link.trim())
@@ -28,6 +28,8 @@ function toBody(fields: Fields, avatar: string | undefined): unknown {
     ...(avatar ? { avatar } : {}),
     ...(fields.location.trim() ? { location: fields.location.trim() } : {}),
     ...(links.length ? { links } : {}),
+    // Kept as it was: the market sets it (order notes are encrypted to it).
+    ...(noteKey ? { noteKey } : {}),
   };
 }
 
@@ -96,7 +98,7 @@ export default function ProfileForm({
         setSave({ status: "saving", step: "Adding the avatar to IPFS" });
         avatar = (await client.addContent({ content: file })).cid;
       }
-      const checked = validate(toBody(fields, avatar));
+      const checked = validate(toBody(fields, avatar, current?.body.noteKey));
       if (!checked.body) throw new Error("The profile no longer passes the checks; review the fields.");
       setSave({ status: "saving", step: "Sign the profile in your wallet" });
       await client.publishRecord({ type: "profile", body: checked.body });

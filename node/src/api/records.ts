@@ -65,7 +65,8 @@ export function registerRecordRoutes(app: ApiApp, ctx: DaemonContext, checks: Wr
           "The session's account must be the envelope's author, or the app key that signed it under the " +
           "author's delegation. Invalid envelopes are refused with 400 and the field at fault; the node's " +
           "policy (deny list, revoked app keys) with 403 and its reason; a review that no settled order " +
-          "on chain backs with 422 `review-not-backed`.",
+          "on chain backs with 422 `review-not-backed`; an order note between accounts that are not the " +
+          "order's parties with 422 `not-order-party`.",
         security: bearer("session"),
         params: familyParams,
         body: envelopeSchema,

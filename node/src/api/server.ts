@@ -40,6 +40,7 @@ import { ApiMetrics, registerMetricsRoute } from "./metrics.ts";
 import { registerNodeRoutes } from "./node-info.ts";
 import { installOpenApi, registerOpenApiRoute } from "./openapi.ts";
 import { registerMarketApi } from "./market/routes.ts";
+import { checkOrderNotes } from "./market/notes.ts";
 import { ReviewBook } from "./market/reviews.ts";
 import { registerRecordRoutes } from "./records.ts";
 import { answerClientError, RouteTable } from "./routing.ts";
@@ -125,7 +126,10 @@ export async function createApi(ctx: DaemonContext, options: ApiOptions = {}): P
 
   registerAuthRoutes(app, { ctx, nonces, sessions, clock });
   const reviews = new ReviewBook(ctx, clock);
-  registerRecordRoutes(app, ctx, { reviews: (records) => reviews.checkWrite(records) });
+  registerRecordRoutes(app, ctx, {
+    reviews: (records) => reviews.checkWrite(records),
+    orderNotes: (records) => checkOrderNotes(ctx, records),
+  });
   registerMarketApi(app, ctx, reviews);
   registerContentRoutes(app, ctx);
   registerGatewayRoutes(app, ctx);

@@ -40,3 +40,11 @@ export class DelegationError extends Error {
 }
 
 export type ProtocolError = InvalidRecordError | SignatureError | DelegationError;
+
+/** An order note that cannot be opened with the given key: sealed to another key, or altered. */
+export class NoteDecryptError extends Error {
+  override name = "NoteDecryptError" as const;
+  constructor(message = "this note cannot be opened with this key (it is not addressed to it, or it was altered)") {
+    super(message);
+  }
+}

@@ -34,9 +34,21 @@ export {
   type SignedRecord,
   type UnsignedRecord,
 } from "./envelope.ts";
-export { DelegationError, InvalidRecordError, SignatureError, type ProtocolError } from "./errors.ts";
+export { DelegationError, InvalidRecordError, NoteDecryptError, SignatureError, type ProtocolError } from "./errors.ts";
 export { databaseName, domainOf, FAMILIES, familyOf, NETWORK_ID, type Family, type TypesOf } from "./families.ts";
 export { addressOfPrivateKey, addressOfPublicKey, randomPrivateKey, recoverSigner, signDigest } from "./keys.ts";
 export * from "./records/index.ts";
 export { buildRecord, CURRENT_VERSION, delegate, signBatch, signRecord, withSignature } from "./sign.ts";
 export { verifyBatch, verifyEnvelope, verifyRecord, type VerifiedEnvelope, type VerifiedRecord } from "./verify.ts";
+// market: order notes
+export {
+  MAX_NOTE_PLAINTEXT_BYTES,
+  noteKeyFromSignature,
+  noteKeyMessage,
+  openOrderNote,
+  orderNotePlaintextV1,
+  sealOrderNote,
+  type NoteKeyPair,
+  type OrderNotePlaintextV1,
+  type SealOrderNoteParameters,
+} from "./market/notes.ts";

@@ -47,6 +47,11 @@ import { sweepFees, type SweepFeesParameters } from "./market/sweepFees.ts";
 import { mintAsset, type MintAssetParameters } from "./market/mintAsset.ts";
 import { listAsset, type ListAssetParameters } from "./market/listAsset.ts";
 import { buyAsset, type BuyAssetParameters } from "./market/buyAsset.ts";
+import { getArbiters, type GetArbitersParameters } from "./market/getArbiters.ts";
+import { getNoteKey, noteKeyOf, publishNoteKey } from "./market/noteKey.ts";
+import { sendOrderNote, type SendOrderNoteParameters } from "./market/sendOrderNote.ts";
+import { getOrderNotes, type GetOrderNotesParameters } from "./market/getOrderNotes.ts";
+import { forwardOrderNotes, type ForwardOrderNotesParameters } from "./market/forwardOrderNotes.ts";
 import { delegate, type DelegateParameters } from "./token/delegate.ts";
 import { getBalance, type GetBalanceParameters } from "./token/getBalance.ts";
 import { getDelegate, type GetDelegateParameters } from "./token/getDelegate.ts";
@@ -113,6 +118,13 @@ export function stoaActions(client: StoaBaseClient) {
     mintAsset: (parameters: MintAssetParameters) => mintAsset(client, parameters),
     listAsset: (parameters: ListAssetParameters) => listAsset(client, parameters),
     buyAsset: (parameters: BuyAssetParameters) => buyAsset(client, parameters),
+    getArbiters: (parameters?: GetArbitersParameters) => getArbiters(client, parameters),
+    getNoteKey: () => getNoteKey(client),
+    noteKeyOf: (account: string) => noteKeyOf(client, account),
+    publishNoteKey: () => publishNoteKey(client),
+    sendOrderNote: (parameters: SendOrderNoteParameters) => sendOrderNote(client, parameters),
+    getOrderNotes: (parameters: GetOrderNotesParameters) => getOrderNotes(client, parameters),
+    forwardOrderNotes: (parameters: ForwardOrderNotesParameters) => forwardOrderNotes(client, parameters),
     // dev chain
     requestFaucet: (parameters?: RequestFaucetParameters) => requestFaucet(client, parameters),
   };

@@ -121,3 +121,13 @@ export class NotListingOwnerError extends StoaError {
     this.account = account;
   }
 }
+
+/** The account has published no order-notes key yet (`publishNoteKey`): notes cannot be encrypted to it. */
+export class NoteKeyMissingError extends StoaError {
+  override name = "NoteKeyMissingError" as const;
+  readonly account: string;
+  constructor(account: string) {
+    super(`${account} has not set up encrypted order notes yet (no note key in their profile)`);
+    this.account = account;
+  }
+}

@@ -47,6 +47,7 @@ export {
   ChainMismatchError,
   DeploymentError,
   NotListingOwnerError,
+  NoteKeyMissingError,
   ProviderRequiredError,
   SessionRequiredError,
   SignerRequiredError,
@@ -150,6 +151,26 @@ export { sweepFees, type SweepFeesParameters, type SweepFeesReturnType } from ".
 export { mintAsset, type MintAssetParameters, type MintAssetReturnType } from "./market/mintAsset.ts";
 export { listAsset, type ListAssetParameters, type ListAssetReturnType } from "./market/listAsset.ts";
 export { buyAsset, type BuyAssetParameters, type BuyAssetReturnType } from "./market/buyAsset.ts";
+export { getArbiters, type GetArbitersParameters, type GetArbitersReturnType } from "./market/getArbiters.ts";
+export {
+  getNoteKey,
+  noteKeyOf,
+  publishNoteKey,
+  type GetNoteKeyReturnType,
+  type PublishNoteKeyReturnType,
+} from "./market/noteKey.ts";
+export { sendOrderNote, type SendOrderNoteParameters, type SendOrderNoteReturnType } from "./market/sendOrderNote.ts";
+export {
+  getOrderNotes,
+  type GetOrderNotesParameters,
+  type GetOrderNotesReturnType,
+  type OrderNote,
+} from "./market/getOrderNotes.ts";
+export {
+  forwardOrderNotes,
+  type ForwardOrderNotesParameters,
+  type ForwardOrderNotesReturnType,
+} from "./market/forwardOrderNotes.ts";
 export { ASSET_ORDER_TYPES, assetOrderOf } from "./market/assetOrder.ts";
 export type { OrderRef, OrderStruct } from "./market/orderStruct.ts";
 // dev chain

@@ -13,8 +13,10 @@ import {
   type PrivateKeyAccount,
   type PublicClient,
 } from "viem";
+import { NoteDecryptError, openOrderNote, type OrderNoteV1 } from "@stoa/protocol";
 import {
   devStablecoinAbi,
+  NoteKeyMissingError,
   NotListingOwnerError,
   signRecord,
   StoaApiError,
@@ -304,6 +306,71 @@ describe("market: listings, escrowed orders, reviews", function () {
     const other = await party();
     const again = (await other.stoa.buyAsset({ listing }).catch((e: unknown) => e)) as StoaContractError;
     expect([again.name, again.errorName]).to.deep.equal(["StoaContractError", "NonceUsed"]);
+  });
+
+  it("order notes: encrypted between the parties, forwarded to the arbiter in a dispute, closed to anyone else", async function () {
+    const seller = await party();
+    const buyer = await party();
+    const stranger = await party();
+    const arbiter = await testClient({ signer: ARBITER });
+    await arbiter.signIn();
+    const listing = await list(seller.stoa, { title: "Letterpress prints", category: "art" });
+    const { orderId } = await buyer.stoa.buyListing({ listing, arbiter: ARBITER.address });
+    const order = await eventually(
+      () => buyer.stoa.getOrder({ orderId }),
+      (o) => o.status === "funded",
+      "the order in the index",
+    );
+
+    // Nobody can write to a reader without a published key.
+    const early = await buyer.stoa.sendOrderNote({ order, kind: "shipping", text: "x" }).catch((e: unknown) => e);
+    expect(early).to.be.instanceOf(NoteKeyMissingError);
+    for (const who of [seller.stoa, buyer.stoa, stranger.stoa, arbiter]) await who.publishNoteKey();
+
+    await buyer.stoa.sendOrderNote({ order, kind: "shipping", text: "Hypatia, 1 Agora Street" });
+    await seller.stoa.sendOrderNote({ order, kind: "shipped", text: "Tracking AG-1962" });
+    const texts = async (stoa: StoaClient) => (await stoa.getOrderNotes({ order })).map((n) => n.note);
+    const thread = [
+      { v: 1, kind: "shipping", text: "Hypatia, 1 Agora Street" },
+      { v: 1, kind: "shipped", text: "Tracking AG-1962" },
+    ];
+    expect(await texts(seller.stoa)).to.deep.equal(thread);
+    expect(await texts(buyer.stoa)).to.deep.equal(thread);
+    expect(await texts(stranger.stoa)).to.deep.equal([]);
+    expect(await texts(arbiter)).to.deep.equal([]);
+
+    // The ciphertext is public on the node; opening it with the stranger's key fails.
+    const stored = await stranger.stoa.queryRecords({ family: "orderNotes", filters: { orderId: String(orderId) } });
+    expect(stored.items).to.have.length(4);
+    const { secretKey } = await stranger.stoa.getNoteKey();
+    for (const record of stored.items) {
+      expect(() => openOrderNote({ body: record.body as OrderNoteV1, author: record.author, secretKey })).to.throw(
+        NoteDecryptError,
+      );
+    }
+
+    // The node takes notes only between the order's parties.
+    const outsider = await stranger.stoa
+      .sendOrderNote({
+        order: { ...order, buyer: stranger.account.address },
+        to: "seller",
+        kind: "message",
+        text: "hi",
+      })
+      .catch((e: unknown) => e as StoaApiError);
+    expect([outsider.status, outsider.code, outsider.field]).to.deep.equal([422, "not-order-party", "author"]);
+
+    // In a dispute, the buyer shows the arbiter the whole thread.
+    await buyer.stoa.disputeOrder({ order });
+    await buyer.stoa.forwardOrderNotes({ order });
+    const forwarded = await texts(arbiter);
+    expect(forwarded.map((n) => ("text" in n ? [n.kind, n.text] : n))).to.deep.equal([
+      ["forwarded", "Hypatia, 1 Agora Street"],
+      ["forwarded", "Tracking AG-1962"],
+    ]);
+    expect((forwarded[1] as { forwarded: { author: string } }).forwarded.author).to.equal(
+      seller.account.address.toLowerCase(),
+    );
   });
 
   it("refusals: reviews no settled order backs, listings signed by another, edits by a non-owner, bad searches", async function () {

@@ -128,11 +128,28 @@ export class ReviewBook {
     return { reviews: backed.slice(0, limit), rating, hidden };
   }
 
-  /** The seller's rating, from a cache of up to 10 s. */
+  /**
+   * The seller's rating, cached until a review of that seller arrives (from this API or a peer)
+   * or an order settles, and for at most 10 s.
+   */
   async rating(seller: string): Promise<Rating> {
+    this.#watch();
     const cached = this.#ratings.get(seller);
     if (cached && this.#clock() - cached.at < RATING_TTL_MS) return cached.rating;
     return (await this.ofSeller(seller, 0)).rating;
+  }
+
+  #watching = false;
+
+  #watch(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    this.#ctx.node.family("reviews").subscribe((records) => {
+      for (const record of records) this.#ratings.delete((record.body as ReviewV1).seller);
+    });
+    this.#ctx.chain.indexer.subscribe((event) => {
+      if (event.kind === "OrderSettled") this.#ratings.clear();
+    });
   }
 
   #remember(seller: string, rating: Rating): void {
