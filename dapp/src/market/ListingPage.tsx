@@ -81,7 +81,7 @@ function BuyPanel({ listingId }: { listingId: string }) {
     );
   }
   return (
-    <form className="card" onSubmit={(event) => void buy(event)} aria-busy={tx.busy}>
+    <form className="card form" onSubmit={(event) => void buy(event)} aria-busy={tx.busy}>
       <h2>Buy</h2>
       <p className="muted">
         You pay into escrow. Release the payment when the item arrives, or open a dispute before the deadline: the
@@ -96,7 +96,7 @@ function BuyPanel({ listingId }: { listingId: string }) {
         <select id={`${id}-arbiter`} value={arbiter} onChange={(event) => setArbiter(event.target.value)} required>
           <option value="">Choose an arbiter</option>
           {arbiters.data.map((a) => (
-            <option key={a.arbiter} value={a.arbiter}>
+            <option key={a.arbiter} value={a.arbiter.toLowerCase()}>
               {a.arbiter}
             </option>
           ))}

@@ -127,7 +127,7 @@ export function OrderNotes({ order }: { order: ApiMarketOrder }) {
         </ol>
       )}
       {unlocked && order.status !== "settled" && (
-        <form onSubmit={send} aria-busy={Boolean(state.busy)}>
+        <form className="form" onSubmit={send} aria-busy={Boolean(state.busy)}>
           {role !== "arbiter" && (
             <fieldset className="stars">
               <legend>Kind</legend>

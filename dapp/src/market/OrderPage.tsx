@@ -189,7 +189,7 @@ function ReviewForm({ order }: { order: Terms }) {
     }
   };
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-busy={state.busy}>
+    <form className="card form" onSubmit={(event) => void submit(event)} aria-busy={state.busy}>
       <h2>Review the seller</h2>
       <fieldset className="stars">
         <legend>Rating</legend>
@@ -219,7 +219,7 @@ function ReviewForm({ order }: { order: Terms }) {
 function Money({ order, currency }: { order: Terms; currency: Currency }) {
   const split = order.split;
   return (
-    <dl className="pairs">
+    <>
       <dt>Amount</dt>
       <dd className="price">{formatAmount(order.amount, currency)}</dd>
       <dt>Fees</dt>
@@ -237,7 +237,7 @@ function Money({ order, currency }: { order: Terms; currency: Currency }) {
           </dd>
         </>
       )}
-    </dl>
+    </>
   );
 }
 
@@ -291,8 +291,8 @@ export default function OrderPage({ orderId }: { orderId: number }) {
               <dd>
                 <AddressText address={o.arbiter} />
               </dd>
+              <Money order={o} currency={currency} />
             </dl>
-            <Money order={o} currency={currency} />
           </div>
           <div className="card">
             <h2>Timeline</h2>
