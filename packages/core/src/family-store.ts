@@ -181,6 +181,16 @@ export class FamilyStore {
     return this.#deps.index.query(query);
   }
 
+  /**
+   * OrbitDB's own `query()`: every document of the log read and tested by `predicate`, no index.
+   * What a node without Stoa's index would do; benchmarks measure the index against it. Slow by
+   * nature (seconds per 10,000 documents): never on a request path.
+   */
+  async scanLog(predicate: (document: EnvelopeDocument) => boolean): Promise<EnvelopeDocument[]> {
+    this.#requireOpen();
+    return this.#deps.db.query(predicate);
+  }
+
   /** Calls `handler` with every batch of newly indexed records; returns the unsubscribe function. */
   subscribe(handler: RecordHandler): () => void {
     this.#handlers.add(handler);

@@ -1,6 +1,7 @@
 /** Runs each guide of docs/guides against the test node and its dev chain, as CI does. */
 import { expect } from "chai";
 import { toHex } from "viem";
+import { marketOrder } from "../../../docs/guides/market-order.ts";
 import { publishProfile } from "../../../docs/guides/publish-profile.ts";
 import { queryListings } from "../../../docs/guides/query-listings.ts";
 import type { GuideSettings } from "../../../docs/guides/settings.ts";
@@ -66,5 +67,17 @@ describe("docs/guides", function () {
     expect(result.balance).to.equal(100_000n * 10n ** 18n);
     expect(result.votes).to.equal(result.balance);
     expect(result.delegatee).to.equal(devAccount(2).address);
+  });
+
+  it("market-order.ts: lists, finds, pays into escrow, releases and reviews", async function () {
+    const buyer = toHex(devAccount(9).getHdKey().privateKey!);
+    const { order, rating } = await quietly(async () => marketOrder(await settingsFor(8), buyer));
+    expect(order.status).to.equal("settled");
+    expect((order as typeof order & { outcome: string }).outcome).to.equal("released");
+    expect([order.seller.toLowerCase(), order.buyer.toLowerCase()]).to.deep.equal([
+      devAccount(8).address.toLowerCase(),
+      devAccount(9).address.toLowerCase(),
+    ]);
+    expect(rating).to.deep.equal({ count: 1, average: 5 });
   });
 });

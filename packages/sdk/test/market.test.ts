@@ -350,14 +350,14 @@ describe("market: listings, escrowed orders, reviews", function () {
     }
 
     // The node takes notes only between the order's parties.
-    const outsider = await stranger.stoa
+    const outsider = (await stranger.stoa
       .sendOrderNote({
         order: { ...order, buyer: stranger.account.address },
         to: "seller",
         kind: "message",
         text: "hi",
       })
-      .catch((e: unknown) => e as StoaApiError);
+      .catch((e: unknown) => e)) as StoaApiError;
     expect([outsider.status, outsider.code, outsider.field]).to.deep.equal([422, "not-order-party", "author"]);
 
     // In a dispute, the buyer shows the arbiter the whole thread.

@@ -71,6 +71,8 @@ declare module "@orbitdb/core" {
   export interface DocumentsDatabase<D extends { _id: string }> extends Database {
     put(doc: D): Promise<string>;
     get(key: string): Promise<{ hash: string; key: string; value: D } | undefined>;
+    /** Every document of the log tested by `findFn` (a full scan). */
+    query(findFn: (doc: D) => boolean): Promise<D[]>;
   }
   export interface OpenOptions {
     type?: "events" | "documents" | "keyvalue";

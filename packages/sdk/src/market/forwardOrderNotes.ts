@@ -29,6 +29,7 @@ export async function forwardOrderNotes(
     noteKeyOf(client, arbiter),
     getOrderNotes(client, { order: view }),
   ]);
+  const now = Date.now();
   const items = notes.flatMap(({ author, createdAt, note }) => {
     if ("unreadable" in note || note.kind === "forwarded") return [];
     const recipient = author === me ? (me === view.buyer.toLowerCase() ? view.seller : view.buyer).toLowerCase() : me;
@@ -48,7 +49,9 @@ export async function forwardOrderNotes(
     });
     return [{ type: "order-note" as const, body }];
   });
-  if (items.length === 0) return undefined;
-  const envelope = await signRecords(client, { family: "orderNotes", items });
+  // One millisecond apart, so that the arbiter reads them in the thread's order.
+  const ordered = items.map((item, k) => ({ ...item, createdAt: now + k }));
+  if (ordered.length === 0) return undefined;
+  const envelope = await signRecords(client, { family: "orderNotes", items: ordered, createdAt: now });
   return putRecord(client, { envelope, family: "orderNotes" });
 }
