@@ -51,7 +51,7 @@ describe("dApp in Chromium, two nodes", function () {
     await screenshot(page, "home");
     // Tab to "Connect wallet", open the dialog with Enter, close it with Escape.
     let focused = "";
-    for (let i = 0; i < 12 && focused !== "Connect wallet"; i++) {
+    for (let i = 0; i < 20 && focused !== "Connect wallet"; i++) {
       await page.keyboard.press("Tab");
       focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
     }

@@ -156,4 +156,114 @@ describe("market in Chromium: seller on node A, buyer on node B", function () {
     await s.getByRole("cell", { name: "Brass reading lamp" }).waitFor(WAIT);
     await screenshot(s, "market-orders");
   });
+
+  it("dUSD with a permit: disputed by the buyer, ruled 70/30 by the arbiter in the page; balances exact", async function () {
+    const seller = await person(2, `${nodes.a.url}/market/new`);
+    const { page: s } = seller;
+    await s.getByLabel("Title").fill("Rangefinder film camera");
+    await s.getByLabel("Description").fill("1958 rangefinder, shutter serviced, lens clean.");
+    await s.getByLabel("Category").fill("cameras");
+    await s.getByLabel("Currency").selectOption({ label: "dUSD" });
+    await s.getByLabel(/^Price/).fill("250");
+    await s.getByRole("button", { name: "Publish the listing" }).click();
+    await s.getByRole("heading", { level: 1, name: "Rangefinder film camera" }).waitFor(WAIT);
+    const listingPath = new URL(s.url()).pathname;
+
+    const price = 250_000_000n; // 250 dUSD, 6 decimals
+    const dusd = nodes.a.ctx.chain.manifest.contracts.devStablecoin!;
+    const token = new Contract(dusd.address, dusd.abi as never, new Wallet(DEV_KEY_0, provider));
+    const buyerAddress = seller.wallet.address(3);
+    await ((await token.faucet!(buyerAddress, price)) as ContractTransactionResponse).wait();
+
+    // The buyer opens the listing on node B (reloading until it has replicated) and pays.
+    const buyer = await person(3, `${nodes.b.url}${listingPath}`);
+    const { page: b } = buyer;
+    const heading = b.getByRole("heading", { level: 1, name: "Rangefinder film camera" });
+    for (let attempt = 0; !(await heading.isVisible()); attempt++) {
+      if (attempt > 60) throw new Error("node B never served the listing");
+      await b.waitForTimeout(500);
+      await b.reload();
+      await heading.or(b.getByText("Could not load the listing")).waitFor(WAIT);
+    }
+    await b.getByLabel("Arbiter").selectOption(buyer.wallet.address(ARBITER));
+    const calls = buyer.wallet.calls.length;
+    await b.getByRole("button", { name: "Pay 250 dUSD into escrow" }).click();
+    await b.getByRole("heading", { level: 1, name: /^Order #\d+$/ }).waitFor(WAIT);
+    // One permit signature, one transaction.
+    const asked = buyer.wallet.calls.slice(calls);
+    expect(asked.filter((m) => m === "eth_signTypedData_v4")).to.have.length(1);
+    expect(asked.filter((m) => m === "eth_sendTransaction")).to.have.length(1);
+    const orderPath = new URL(b.url()).pathname;
+    await b.getByRole("button", { name: "Open a dispute" }).click();
+    await b.getByTestId("order-status").getByText("disputed").waitFor(WAIT);
+
+    const balance = async (who: string) => (await token.balanceOf!(who)) as bigint;
+    const sellerAddress = buyer.wallet.address(2);
+    const arbiterAddress = buyer.wallet.address(ARBITER);
+    const before = await Promise.all([buyerAddress, sellerAddress, arbiterAddress].map(balance));
+    const arbiter = await person(ARBITER, `${nodes.a.url}${orderPath}`);
+    const { page: r } = arbiter;
+    await r.getByTestId("order-status").getByText("disputed").waitFor(WAIT);
+    await r.getByLabel("Buyer's share (%)").fill("70");
+    await screenshot(r, "market-arbiter");
+    await r.getByRole("button", { name: "Rule: 70% to the buyer, 30% to the seller" }).click();
+    await r.getByText("Rule: done").waitFor(WAIT);
+    await r.getByTestId("order-status").getByText("settled: ruled").waitFor(WAIT);
+
+    const registry = nodes.a.ctx.chain.manifest.contracts.registry!;
+    const params = (await new Contract(registry.address, registry.abi as never, provider).params!()) as {
+      protocolFeeBps: bigint;
+      arbiterFeeBps: bigint;
+    };
+    const arbiterFee = (price * params.arbiterFeeBps) / 10_000n;
+    const rest = price - arbiterFee;
+    const toBuyer = (rest * 7_000n) / 10_000n;
+    const toSeller = rest - toBuyer - ((rest - toBuyer) * params.protocolFeeBps) / 10_000n;
+    const after = await Promise.all([buyerAddress, sellerAddress, arbiterAddress].map(balance));
+    expect(after.map((v, i) => v - before[i]!)).to.deep.equal([toBuyer, toSeller, arbiterFee]);
+    await r.getByTestId("split").waitFor(WAIT);
+    await screenshot(r, "market-ruled");
+  });
+
+  it("an NFT: minted and listed by signed order in the page, bought in one transaction; royalty in the fill", async function () {
+    const creator = await person(6, `${nodes.a.url}/market/new`);
+    const { page: c } = creator;
+    await c.getByLabel("A digital asset as an NFT (StoaAssets)").check();
+    await c.getByLabel("Title").fill("Bust of Hypatia, 3D scan");
+    await c.getByLabel("Description").fill("Photogrammetry scan, 2 million triangles, glTF.");
+    await c.getByLabel("Category").fill("3d-models");
+    await c.getByLabel(/^Price/).fill("2");
+    await c
+      .getByLabel("Add images")
+      .setInputFiles({ name: "bust.png", mimeType: "image/png", buffer: gradientPng(80) });
+    await screenshot(c, "market-new-nft");
+    await c.getByRole("button", { name: "Publish the NFT listing" }).click();
+    await c.getByRole("heading", { level: 1, name: "Bust of Hypatia, 3D scan" }).waitFor(WAIT);
+    const listingPath = new URL(c.url()).pathname;
+
+    const buyer = await person(8, `${nodes.a.url}${listingPath}`);
+    const { page: b } = buyer;
+    const creatorAddress = buyer.wallet.address(6);
+    const creatorBefore = await provider.getBalance(creatorAddress);
+    await b.getByRole("button", { name: "Buy now" }).click();
+    await b.getByText("Buy the asset: done").waitFor(WAIT);
+    await screenshot(b, "market-nft-bought");
+
+    const exchange = nodes.a.ctx.chain.manifest.contracts.assetExchange!;
+    const assets = nodes.a.ctx.chain.manifest.contracts.stoaAssets!;
+    const filled = new Contract(exchange.address, exchange.abi as never, provider);
+    const [event] = (await filled.queryFilter(filled.filters.AssetOrderFilled!())) as unknown as {
+      args: { buyer: string; tokenId: bigint; royalty: bigint; royaltyReceiver: string; protocolFee: bigint };
+    }[];
+    const price = parseEther("2");
+    expect(event!.args.buyer.toLowerCase()).to.equal(buyer.wallet.address(8));
+    expect(event!.args.royalty).to.equal((price * 500n) / 10_000n);
+    expect(event!.args.royaltyReceiver.toLowerCase()).to.equal(creatorAddress);
+    const owner = (await new Contract(assets.address, assets.abi as never, provider).ownerOf!(
+      event!.args.tokenId,
+    )) as string;
+    expect(owner.toLowerCase()).to.equal(buyer.wallet.address(8));
+    // The creator sold and receives the royalty too: price minus the protocol fee.
+    expect((await provider.getBalance(creatorAddress)) - creatorBefore).to.equal(price - event!.args.protocolFee);
+  });
 });

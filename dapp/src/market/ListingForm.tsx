@@ -28,7 +28,7 @@ type Fields = {
   currency: string;
   price: string;
 };
-type FieldErrors = Partial<Record<keyof Fields | "images", string>>;
+type FieldErrors = Partial<Record<keyof Fields | "images" | "royalty" | "tokenId", string>>;
 
 function fieldsOf(body: ListingV1 | undefined, decimals: number): Fields {
   return {
@@ -57,6 +57,13 @@ function ListingEditor({ existing }: { existing?: ApiStoredRecord }) {
   const [touched, setTouched] = useState(false);
   const [key] = useState(() => current?.key ?? `l-${Date.now().toString(36)}`);
   const [save, setSave] = useState<{ step?: string; error?: unknown }>({});
+  // A new listing may sell a digital asset as a StoaAssets token (minted here, or one already owned)
+  // through a signed order, instead of through escrow.
+  const [nft, setNft] = useState<{ on: boolean; tokenId: string; royalty: string }>({
+    on: false,
+    tokenId: "",
+    royalty: "5",
+  });
 
   const currency = currencyOf(fields.currency, chain.data);
   const price = parseAmount(fields.price, currency);
@@ -67,8 +74,8 @@ function ListingEditor({ existing }: { existing?: ApiStoredRecord }) {
     category: fields.category.trim(),
     price: (price ?? 0n).toString(),
     currency: fields.currency,
-    kind: fields.kind,
-    quantity: Number(fields.quantity),
+    kind: nft.on ? ("digital" as const) : fields.kind,
+    quantity: nft.on ? 1 : Number(fields.quantity),
     images,
     status: "active" as const,
     ...(current?.asset ? { asset: current.asset } : {}),
@@ -90,6 +97,16 @@ function ListingEditor({ existing }: { existing?: ApiStoredRecord }) {
       ? "At most 10 images."
       : undefined;
   if (fileError) errors.images = fileError;
+  const royalty = Number(nft.royalty);
+  if (
+    nft.on &&
+    (!Number.isFinite(royalty) || royalty < 0 || royalty > 10 || Math.round(royalty * 100) !== royalty * 100)
+  ) {
+    errors.royalty = "A royalty is 0-10 %, in steps of 0.01.";
+  }
+  if (nft.on && nft.tokenId !== "" && !/^[1-9][0-9]{0,30}$/.test(nft.tokenId)) {
+    errors.tokenId = "A token id is a whole number (or leave it empty to mint a new token).";
+  }
   const shown = touched ? errors : {};
 
   async function submit(event: FormEvent) {
@@ -103,6 +120,35 @@ function ListingEditor({ existing }: { existing?: ApiStoredRecord }) {
       for (const [i, file] of files.entries()) {
         setSave({ step: `Adding image ${i + 1} of ${files.length} to IPFS` });
         added.push((await client.addContent({ content: file })).cid);
+      }
+      if (nft.on) {
+        let tokenId = nft.tokenId ? BigInt(nft.tokenId) : undefined;
+        if (tokenId === undefined) {
+          setSave({ step: "Adding the token's metadata to IPFS" });
+          const metadata = { name: body.title, description: body.description, image: added[0] ?? images[0] };
+          const { cid } = await client.addContent({ content: JSON.stringify(metadata) });
+          setSave({ step: "Confirm the mint in your wallet" });
+          tokenId = (
+            await client.mintAsset({
+              metadataCid: cid,
+              royaltyReceiver: connection!.address,
+              royaltyBps: Math.round(royalty * 100),
+            })
+          ).tokenId;
+        }
+        setSave({ step: "Approve the exchange if asked, then sign the order and the listing in your wallet" });
+        const { records } = await client.listAsset({
+          tokenId,
+          title: body.title,
+          description: body.description,
+          category: body.category,
+          price: body.price,
+          currency: body.currency,
+          images: [...images, ...added],
+        });
+        await queryClient.invalidateQueries({ queryKey: ["market"] });
+        navigate(`/market/listings/${records[0]!.id}`);
+        return;
       }
       setSave({ step: "Sign the listing in your wallet" });
       const final = listingV1.parse({ ...body, images: [...images, ...added] });
@@ -137,6 +183,62 @@ function ListingEditor({ existing }: { existing?: ApiStoredRecord }) {
   }
   return (
     <form className="card form" onSubmit={(event) => void submit(event)} noValidate aria-busy={busy}>
+      {!existing && (
+        <fieldset className="stars">
+          <legend>What are you selling?</legend>
+          <label>
+            <input
+              type="radio"
+              name={`${id}-what`}
+              checked={!nft.on}
+              onChange={() => setNft((n) => ({ ...n, on: false }))}
+            />{" "}
+            An item, paid into escrow
+          </label>
+          <label>
+            <input
+              type="radio"
+              name={`${id}-what`}
+              checked={nft.on}
+              onChange={() => setNft((n) => ({ ...n, on: true }))}
+            />{" "}
+            A digital asset as an NFT (StoaAssets)
+          </label>
+        </fieldset>
+      )}
+      {nft.on && (
+        <div className="filters">
+          <label>
+            Token id (empty: mint a new one)
+            <input
+              value={nft.tokenId}
+              onChange={(event) => setNft((n) => ({ ...n, tokenId: event.target.value.trim() }))}
+              inputMode="numeric"
+              aria-invalid={Boolean(shown.tokenId)}
+              aria-describedby={described("tokenId")}
+            />
+          </label>
+          <label>
+            Royalty on every resale (%)
+            <input
+              value={nft.royalty}
+              onChange={(event) => setNft((n) => ({ ...n, royalty: event.target.value }))}
+              inputMode="decimal"
+              disabled={nft.tokenId !== ""}
+              aria-invalid={Boolean(shown.royalty)}
+              aria-describedby={described("royalty")}
+            />
+          </label>
+        </div>
+      )}
+      {fieldError("tokenId")}
+      {fieldError("royalty")}
+      {nft.on && (
+        <p className="hint">
+          The buyer pays and receives the token in one transaction, no escrow; you receive the price minus the royalty
+          and the protocol fee. Minting makes you the creator and royalty receiver.
+        </p>
+      )}
       <label htmlFor={`${id}-title`}>Title</label>
       <input
         id={`${id}-title`}
@@ -172,7 +274,11 @@ function ListingEditor({ existing }: { existing?: ApiStoredRecord }) {
         </label>
         <label>
           Kind
-          <select value={fields.kind} onChange={set("kind")} disabled={Boolean(current?.asset)}>
+          <select
+            value={nft.on ? "digital" : fields.kind}
+            onChange={set("kind")}
+            disabled={Boolean(current?.asset) || nft.on}
+          >
             <option value="physical">Physical (shipped)</option>
             <option value="digital">Digital</option>
           </select>
@@ -180,8 +286,9 @@ function ListingEditor({ existing }: { existing?: ApiStoredRecord }) {
         <label>
           Quantity
           <input
-            value={fields.quantity}
+            value={nft.on ? "1" : fields.quantity}
             onChange={set("quantity")}
+            disabled={nft.on}
             inputMode="numeric"
             aria-invalid={Boolean(shown.quantity)}
             aria-describedby={described("quantity")}
@@ -249,7 +356,7 @@ function ListingEditor({ existing }: { existing?: ApiStoredRecord }) {
       {save.error !== undefined && <ErrorNotice title="Not saved" error={save.error} />}
       <div className="row">
         <button type="submit" className="button" disabled={busy}>
-          {existing ? "Publish the new version" : "Publish the listing"}
+          {existing ? "Publish the new version" : nft.on ? "Publish the NFT listing" : "Publish the listing"}
         </button>
       </div>
     </form>

@@ -228,7 +228,8 @@ export default function ListingPage({ id }: { id: string }) {
               <Link href={`/profile/${record.author}`}>
                 <AddressText address={record.author} />
               </Link>{" "}
-              · <Rating rating={record.sellerRating} />
+              · <Rating rating={record.sellerRating} /> ·{" "}
+              <Link href={`/market?seller=${record.author}`}>all their listings</Link>
             </p>
             <SellerReviews seller={record.author} />
           </div>

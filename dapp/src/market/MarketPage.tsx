@@ -5,7 +5,10 @@
 import { createNodeClient, searchListings, type SearchListingsParameters } from "@stoa/sdk";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
+import { isAddress } from "viem";
 import { Link, useLocation, useSearch } from "wouter";
+import { useSession } from "../session/SessionProvider.tsx";
+import { AddressText } from "../ui/components.tsx";
 import { NODE_URL } from "../app/config.ts";
 import { useChainStatus } from "../stoa/queries.ts";
 import { EmptyState, ErrorNotice, PageHeading, Spinner } from "../ui/components.tsx";
@@ -20,7 +23,7 @@ const SORTS = {
   "price-desc": "Price: high to low",
 } as const;
 
-type Form = { q: string; category: string; currency: string; min: string; max: string; sort: string };
+type Form = { q: string; category: string; currency: string; min: string; max: string; sort: string; seller: string };
 
 function formOf(params: URLSearchParams): Form {
   return {
@@ -30,10 +33,11 @@ function formOf(params: URLSearchParams): Form {
     min: params.get("min") ?? "",
     max: params.get("max") ?? "",
     sort: params.get("sort") ?? "",
+    seller: params.get("seller") ?? "",
   };
 }
 
-export default function MarketPage() {
+function MarketSearch() {
   const id = useId();
   const chain = useChainStatus(false);
   const [, navigate] = useLocation();
@@ -41,12 +45,15 @@ export default function MarketPage() {
   const applied = formOf(params);
   const [form, setForm] = useState<Form>(applied);
   const [formError, setFormError] = useState<string>();
+  const { connection } = useSession();
+  const me = connection?.address.toLowerCase();
 
   const currency = applied.currency ? currencyOf(applied.currency, chain.data) : undefined;
   const search: SearchListingsParameters = {
     ...(applied.q ? { q: applied.q } : {}),
     ...(applied.category ? { category: applied.category } : {}),
     ...(currency ? { currency: currency.id } : {}),
+    ...(isAddress(applied.seller, { strict: false }) ? { seller: applied.seller } : {}),
     ...(currency && applied.min ? { minPrice: parseAmount(applied.min, currency) } : {}),
     ...(currency && applied.max ? { maxPrice: parseAmount(applied.max, currency) } : {}),
     ...(applied.sort && (applied.sort !== "relevance" || applied.q) ? { sort: applied.sort as "newest" } : {}),
@@ -84,6 +91,11 @@ export default function MarketPage() {
       <div className="page-head">
         <PageHeading title="Market">Market</PageHeading>
         <div className="row">
+          {me && (
+            <Link href={`/market?seller=${me}`} className="button secondary">
+              My listings
+            </Link>
+          )}
           <Link href="/market/orders" className="button secondary">
             My orders
           </Link>
@@ -160,6 +172,19 @@ export default function MarketPage() {
           </p>
         )}
       </form>
+      {applied.seller && (
+        <p className="muted">
+          {applied.seller.toLowerCase() === me ? (
+            "Your listings on sale"
+          ) : (
+            <>
+              Listings of <AddressText address={applied.seller} />
+            </>
+          )}
+          {" · "}
+          <Link href="/market">all listings</Link>
+        </p>
+      )}
       {results.isPending ? (
         <Spinner label="Searching" />
       ) : results.isError ? (
@@ -197,4 +222,9 @@ export default function MarketPage() {
       )}
     </section>
   );
+}
+
+/** The search, started afresh from the URL whenever it changes (a link, back, forward). */
+export default function MarketPage() {
+  return <MarketSearch key={useSearch()} />;
 }

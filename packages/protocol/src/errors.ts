@@ -39,12 +39,28 @@ export class DelegationError extends Error {
   }
 }
 
-export type ProtocolError = InvalidRecordError | SignatureError | DelegationError;
+/**
+ * Why an order note did not open: `sealed`, it is not sealed to this key or was altered (the
+ * cipher cannot tell these apart, and says nothing more); `plaintext`, it opened but what the
+ * author sealed is not an order note.
+ */
+export type NoteDecryptRule = "sealed" | "plaintext";
 
-/** An order note that cannot be opened with the given key: sealed to another key, or altered. */
+/**
+ * An order note that does not open with the given key (sealed to another key, or altered), or
+ * whose content is not an order note; `rule` says which.
+ */
 export class NoteDecryptError extends Error {
   override name = "NoteDecryptError" as const;
-  constructor(message = "this note cannot be opened with this key (it is not addressed to it, or it was altered)") {
+  readonly field = "ciphertext";
+  readonly rule: NoteDecryptRule;
+  constructor(
+    message = "this note cannot be opened with this key (it is not addressed to it, or it was altered)",
+    rule: NoteDecryptRule = "sealed",
+  ) {
     super(message);
+    this.rule = rule;
   }
 }
+
+export type ProtocolError = InvalidRecordError | SignatureError | DelegationError | NoteDecryptError;

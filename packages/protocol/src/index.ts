@@ -34,7 +34,14 @@ export {
   type SignedRecord,
   type UnsignedRecord,
 } from "./envelope.ts";
-export { DelegationError, InvalidRecordError, NoteDecryptError, SignatureError, type ProtocolError } from "./errors.ts";
+export {
+  DelegationError,
+  InvalidRecordError,
+  NoteDecryptError,
+  SignatureError,
+  type NoteDecryptRule,
+  type ProtocolError,
+} from "./errors.ts";
 export { databaseName, domainOf, FAMILIES, familyOf, NETWORK_ID, type Family, type TypesOf } from "./families.ts";
 export { addressOfPrivateKey, addressOfPublicKey, randomPrivateKey, recoverSigner, signDigest } from "./keys.ts";
 export * from "./records/index.ts";
@@ -49,6 +56,7 @@ export {
   orderNotePlaintextV1,
   sealOrderNote,
   type NoteKeyPair,
+  type OpenOrderNoteParameters,
   type OrderNotePlaintextV1,
   type SealOrderNoteParameters,
 } from "./market/notes.ts";
