@@ -135,7 +135,14 @@ describe("CLI: commands that talk to the daemon", function () {
       expect(status.node).to.include({ peerId: offlinePeerId, network: "stoa-dev" });
       expect(status.node.uptimeMs).to.be.a("number");
       expect(status.node.peers).to.be.a("number");
-      expect(status.node.families).to.have.all.keys("profiles", "delegations", "listings", "orderNotes", "reviews");
+      expect(status.node.families).to.have.all.keys(
+        "profiles",
+        "delegations",
+        "listings",
+        "orderNotes",
+        "reviews",
+        "polls",
+      );
       expect(status.chain.chainId).to.equal(31337);
       expect(status.chain.head.number).to.be.a("number");
       expect(status.chain.indexer.synced).to.be.a("boolean");

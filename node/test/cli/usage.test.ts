@@ -44,7 +44,7 @@ describe("CLI: usage", function () {
         inRepo("records", "listings", "--filter", "category"),
       ]);
       expectCleanError(family, "unknown family listing", 2);
-      expect(family.stderr).to.include("Use one of: profiles, delegations, listings, orderNotes, reviews.");
+      expect(family.stderr).to.include("Use one of: profiles, delegations, listings, orderNotes, reviews, polls.");
       expectCleanError(filter, "bad filter category", 2);
       expect(filter.stderr).to.include("name=value");
     });
@@ -90,7 +90,7 @@ describe("CLI: usage", function () {
       expect(result.stdout).to.equal("");
       expect(jsonError(result)).to.deep.include({
         message: "unknown family gossip",
-        hint: "Use one of: profiles, delegations, listings, orderNotes, reviews.",
+        hint: "Use one of: profiles, delegations, listings, orderNotes, reviews, polls.",
       });
     });
   });

@@ -13,6 +13,9 @@ export const FAMILIES = {
   listings: { types: ["listing"] },
   orderNotes: { types: ["order-note"] },
   reviews: { types: ["review"] },
+  // A tally needs a poll and all its votes: one database carries both, so that a node holding a
+  // poll holds its votes, with one log to replicate and one gossip topic.
+  polls: { types: ["poll", "poll-vote"] },
 } as const satisfies Record<string, { types: readonly RecordType[] }>;
 
 export type Family = keyof typeof FAMILIES;

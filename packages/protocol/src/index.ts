@@ -60,3 +60,14 @@ export {
   type OrderNotePlaintextV1,
   type SealOrderNoteParameters,
 } from "./market/notes.ts";
+// governance: polls
+export { choiceProblem, inPollWindow, pointsOf, POLL_STATES, pollStateAt, type PollState } from "./governance/polls.ts";
+export {
+  isqrt,
+  latestPollVotes,
+  tallyPoll,
+  type CountedVote,
+  type PollTally,
+  type TallyPollParameters,
+  type TallyVote,
+} from "./governance/tally.ts";

@@ -1,4 +1,4 @@
-import { addressOfPrivateKey, randomPrivateKey, type Hex, type ListingV1 } from "../src/index.ts";
+import { addressOfPrivateKey, randomPrivateKey, type Hex, type ListingV1, type PollV1 } from "../src/index.ts";
 
 export const NETWORK = "stoa-test";
 
@@ -19,6 +19,24 @@ export function listing(overrides: Partial<ListingV1> = {}): ListingV1 {
     quantity: 1,
     images: [],
     status: "active",
+    ...overrides,
+  };
+}
+
+/** A start time for test polls (unix seconds, 2027). */
+export const T0 = 1_800_000_000;
+
+export function poll(overrides: Partial<PollV1> = {}): PollV1 {
+  return {
+    chainId: 31337,
+    token: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+    title: "Lower the marketplace fee to 1%?",
+    body: "## Why\nSellers asked for it.",
+    choices: ["Yes", "No", "Abstain"],
+    system: "single",
+    start: T0,
+    end: T0 + 3 * 86_400,
+    snapshot: T0 - 60,
     ...overrides,
   };
 }

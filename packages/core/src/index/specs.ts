@@ -92,12 +92,30 @@ export const reviewsIndex: IndexSpec = {
   indexes: [{ on: ["seller"], include: ["rating"] }, { on: ["orderId"] }],
 };
 
+/** Polls and their votes (one family): polls by window and text, votes by poll. */
+export const pollsIndex: IndexSpec = {
+  family: "polls",
+  columns: {
+    pollId: { from: "$.pollId", type: "text", filters: ["eq"] },
+    start: { from: "$.start", type: "integer", filters: ["eq", "range"] },
+    end: { from: "$.end", type: "integer", filters: ["eq", "range"] },
+    system: { from: "$.system", type: "text", filters: ["eq", "in"] },
+  },
+  text: { title: { from: "$.title", weight: 10 }, body: { from: "$.body", weight: 1 } },
+  sorts: byTime,
+  defaultSort: "newest",
+  // A poll's votes; polls by state (start range for upcoming and active, end range for ended).
+  indexes: [{ on: ["pollId"] }, { on: ["type"], include: ["start", "end"] }],
+  quota: 10_000,
+};
+
 export const INDEX_SPECS: Readonly<Record<Family, IndexSpec>> = {
   profiles: profilesIndex,
   delegations: delegationsIndex,
   listings: listingsIndex,
   orderNotes: orderNotesIndex,
   reviews: reviewsIndex,
+  polls: pollsIndex,
 };
 
 /** The index spec of `family`. */

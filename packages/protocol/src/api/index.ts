@@ -10,4 +10,5 @@ export * from "./errors.ts";
 export * from "./faucet.ts";
 export * from "./market.ts";
 export * from "./node.ts";
+export * from "./polls.ts";
 export * from "./records.ts";

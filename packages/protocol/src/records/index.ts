@@ -7,6 +7,8 @@ import type { z } from "zod";
 import { delegationRevocationV1, delegationV1, type DelegationRevocationV1, type DelegationV1 } from "./delegation.ts";
 import { listingV1, type ListingV1 } from "./listing.ts";
 import { orderNoteV1, type OrderNoteV1 } from "./order-note.ts";
+import { pollV1, type PollV1 } from "./poll.ts";
+import { pollVoteV1, type PollVoteV1 } from "./poll-vote.ts";
 import { profileV1, type ProfileV1 } from "./profile.ts";
 import { reviewV1, type ReviewV1 } from "./review.ts";
 
@@ -41,6 +43,8 @@ export const RECORD_TYPES = {
     maxBodyBytes: 4_096,
     keyOf: (b) => `${b.chainId}:${b.marketplace}:${b.orderId}`,
   }),
+  poll: spec({ versions: { 1: pollV1 }, maxBodyBytes: 49_152 }),
+  "poll-vote": spec({ versions: { 1: pollVoteV1 }, maxBodyBytes: 6_144, keyOf: (b) => b.pollId }),
 } as const;
 
 export type RecordType = keyof typeof RECORD_TYPES;
@@ -53,6 +57,8 @@ export interface RecordBodies {
   listing: ListingV1;
   "order-note": OrderNoteV1;
   review: ReviewV1;
+  poll: PollV1;
+  "poll-vote": PollVoteV1;
 }
 
 /** The body type of record type `T` (latest version). */
@@ -62,5 +68,7 @@ export function isRecordType(type: string): type is RecordType {
   return Object.hasOwn(RECORD_TYPES, type);
 }
 
-export { delegationRevocationV1, delegationV1, listingV1, orderNoteV1, profileV1, reviewV1 };
-export type { DelegationRevocationV1, DelegationV1, ListingV1, OrderNoteV1, ProfileV1, ReviewV1 };
+export { delegationRevocationV1, delegationV1, listingV1, orderNoteV1, pollV1, pollVoteV1, profileV1, reviewV1 };
+export type { DelegationRevocationV1, DelegationV1, ListingV1, OrderNoteV1, PollV1, PollVoteV1, ProfileV1, ReviewV1 };
+export { MAX_POLL_CHOICES, MAX_POLL_SECONDS, MIN_POLL_SECONDS, POLL_SYSTEMS, type PollSystem } from "./poll.ts";
+export { MAX_QUADRATIC_POINTS, type PollChoice } from "./poll-vote.ts";
