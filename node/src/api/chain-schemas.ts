@@ -9,6 +9,8 @@ export {
   certificateSchema,
   chainPositionSchema as position,
   chainStatusSchema as statusSchema,
+  delegateSchema,
+  delegateSummarySchema,
   deniedSchema,
   jobSchema,
   orderSchema,

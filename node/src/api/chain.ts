@@ -12,6 +12,8 @@ import {
   accountParam,
   arbiterSchema,
   certificateSchema,
+  delegateSchema,
+  delegateSummarySchema,
   deniedSchema,
   jobSchema,
   orderSchema,
@@ -198,6 +200,30 @@ function registerGovernanceRoutes(app: ApiApp, ctx: DaemonContext): void {
         proposalSchema,
         (await indexer().proposal(request.params.proposalId)) ?? notFoundOf("proposal", request.params.proposalId),
       ),
+  );
+  app.get(
+    "/v1/chain/delegates",
+    {
+      schema: {
+        tags: ["chain"],
+        summary: "Accounts with StoaToken voting power, most first, with their number of delegators",
+        querystring: z.strictObject(page),
+        response: { 200: z.object({ delegates: z.array(delegateSummarySchema) }), ...errors(400) },
+      },
+    },
+    async (request) => ({ delegates: await indexer().delegates(request.query) }),
+  );
+  app.get(
+    "/v1/chain/delegates/:account",
+    {
+      schema: {
+        tags: ["chain"],
+        summary: "An account's voting power, whom it delegates to, and who delegates to it",
+        params: z.object({ account: accountParam }),
+        response: { 200: delegateSchema, ...errors(400) },
+      },
+    },
+    async (request) => shaped(delegateSchema, await indexer().delegate(request.params.account)),
   );
   app.get(
     "/v1/chain/deny-list",

@@ -131,7 +131,9 @@ export type ChainEventBody =
   | { kind: "ArbiterRemoved"; arbiter: string }
   | { kind: "ParamsUpdated"; previous: RegistryParams; current: RegistryParams }
   | { kind: "TreasuryUpdated"; previous: string; current: string }
-  | { kind: "PaymentTokenSet"; token: string; allowed: boolean };
+  | { kind: "PaymentTokenSet"; token: string; allowed: boolean }
+  | { kind: "DelegateChanged"; delegator: string; fromDelegate: string; toDelegate: string }
+  | { kind: "DelegateVotesChanged"; delegate: string; previousVotes: string; newVotes: string };
 
 /** An indexed contract event: what happened, where, and which manifest contract emitted it. */
 export type ChainEvent = ChainEventBody & EventPosition & { contract: FollowedContract };
@@ -139,6 +141,7 @@ export type ChainEventKind = ChainEventBody["kind"];
 
 /** The manifest keys of the contracts whose events the indexer follows, and the events it decodes. */
 export const FOLLOWED = {
+  token: ["DelegateChanged", "DelegateVotesChanged"],
   marketplace: ["OrderCreated", "OrderDisputed", "OrderSettled"],
   jobEscrow: [
     "JobCreated",
@@ -360,6 +363,15 @@ function body({ name, args: a }: LogDescription): ChainEventBody {
       return { kind: name, previous: addr(a.previous), current: addr(a.current) };
     case "PaymentTokenSet":
       return { kind: name, token: addr(a.token), allowed: a.allowed as boolean };
+    case "DelegateChanged":
+      return {
+        kind: name,
+        delegator: addr(a.delegator),
+        fromDelegate: addr(a.fromDelegate),
+        toDelegate: addr(a.toDelegate),
+      };
+    case "DelegateVotesChanged":
+      return { kind: name, delegate: addr(a.delegate), previousVotes: wei(a.previousVotes), newVotes: wei(a.newVotes) };
     default:
       throw new RangeError(`the indexer does not follow ${name}`);
   }

@@ -5,7 +5,7 @@
  * in any case; results carry checksummed addresses, wei as decimal strings, unix seconds.
  */
 import type { SqlEngine, SqlValue } from "@stoa/core";
-import { getAddress } from "ethers";
+import { getAddress, ZeroAddress } from "ethers";
 import type {
   ChainEvent,
   ChainEventKind,
@@ -159,6 +159,25 @@ export interface ProposalView {
   /** ProposalCreated, ProposalQueued, ProposalExecuted, ProposalCanceled as they happened. */
   events: EventOf<"ProposalCreated" | "ProposalQueued" | "ProposalExecuted" | "ProposalCanceled">[];
   votes: VoteView[];
+}
+
+/** An account's place in StoaToken's delegation, as of the indexed block. */
+export interface DelegateView {
+  account: string;
+  /** Voting power delegated to it (StoaToken wei). */
+  votes: string;
+  /** Whom it delegates its own balance to; absent if it never delegated (its balance does not vote). */
+  delegatee?: string;
+  /** Accounts whose balance it votes with now, oldest delegation first (itself included if self-delegated). */
+  delegators: { account: string; since: EventPosition }[];
+}
+
+/** A row of the delegates' leaderboard. */
+export interface DelegateSummary {
+  account: string;
+  votes: string;
+  /** How many accounts delegate to it now. */
+  delegators: number;
 }
 
 export interface DeniedAccount {
@@ -503,6 +522,51 @@ export class IndexReader {
       views.push(view);
     }
     return views;
+  }
+
+  // ---------------------------------------------------------------- delegation
+
+  /** `account`'s voting power, its delegatee and its delegators. */
+  async delegate(account: string): Promise<DelegateView> {
+    const who = getAddress(account);
+    const [power] = await this.#engine.all<{ votes: string }>(
+      "SELECT votes FROM delegate_votes WHERE delegate = ? ORDER BY block_number DESC, log_index DESC LIMIT 1",
+      [who],
+    );
+    const [own] = await this.#engine.all<{ delegatee: string }>(
+      "SELECT delegatee FROM delegations WHERE delegator = ? ORDER BY block_number DESC, log_index DESC LIMIT 1",
+      [who],
+    );
+    const rows = await this.#engine.all<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE (block_number, log_index) IN (` +
+        `SELECT d.block_number, d.log_index FROM delegations d WHERE d.delegatee = ? AND NOT EXISTS ` +
+        `(SELECT 1 FROM delegations x WHERE x.delegator = d.delegator AND (x.block_number, x.log_index) > (d.block_number, d.log_index))` +
+        `) ORDER BY block_number, log_index`,
+      [who],
+    );
+    const delegatee = own && own.delegatee !== ZeroAddress ? own.delegatee : undefined;
+    return {
+      account: who,
+      votes: power?.votes ?? "0",
+      ...(delegatee ? { delegatee } : {}),
+      delegators: rows.map(toEvent).map((event) => ({
+        account: (event as EventOf<"DelegateChanged">).delegator,
+        since: position(event),
+      })),
+    };
+  }
+
+  /** Accounts with voting power, most power first. */
+  async delegates(page: Page = {}): Promise<DelegateSummary[]> {
+    return this.#engine.all<DelegateSummary>(
+      `SELECT v.delegate AS account, v.votes AS votes, ` +
+        `(SELECT COUNT(*) FROM delegations d WHERE d.delegatee = v.delegate AND NOT EXISTS ` +
+        `(SELECT 1 FROM delegations x WHERE x.delegator = d.delegator AND (x.block_number, x.log_index) > (d.block_number, d.log_index))) AS delegators ` +
+        `FROM delegate_votes v WHERE v.votes_order > 0 AND NOT EXISTS ` +
+        `(SELECT 1 FROM delegate_votes x WHERE x.delegate = v.delegate AND (x.block_number, x.log_index) > (v.block_number, v.log_index)) ` +
+        `ORDER BY v.votes_order DESC, v.delegate LIMIT ? OFFSET ?`,
+      pageOf(page),
+    );
   }
 
   // ---------------------------------------------------------------- registry

@@ -8,10 +8,21 @@
  */
 
 /** Bumped on any incompatible change: an index of another version is rebuilt from the chain. */
-export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_SCHEMA_VERSION = 2;
 
 /** Tables whose rows belong to one block (rolled back with it). */
-export const BLOCK_TABLES = ["events", "orders", "jobs", "cert_batches", "cert_claims", "proposals", "votes", "blocks"];
+export const BLOCK_TABLES = [
+  "events",
+  "orders",
+  "jobs",
+  "cert_batches",
+  "cert_claims",
+  "proposals",
+  "votes",
+  "delegations",
+  "delegate_votes",
+  "blocks",
+];
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -96,4 +107,27 @@ CREATE TABLE IF NOT EXISTS votes (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS votes_by_proposal ON votes (proposal_id);
 CREATE INDEX IF NOT EXISTS votes_by_voter ON votes (voter);
+
+-- StoaToken delegations: one row per DelegateChanged; an account's delegate is its latest row.
+CREATE TABLE IF NOT EXISTS delegations (
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  delegator TEXT NOT NULL,
+  delegatee TEXT NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS delegations_by_delegator ON delegations (delegator, block_number, log_index);
+CREATE INDEX IF NOT EXISTS delegations_by_delegatee ON delegations (delegatee);
+
+-- Voting power: one row per DelegateVotesChanged; a delegate's power is its latest row.
+-- votes_order is the power as a REAL, to sort by (votes is exact).
+CREATE TABLE IF NOT EXISTS delegate_votes (
+  block_number INTEGER NOT NULL,
+  log_index INTEGER NOT NULL,
+  delegate TEXT NOT NULL,
+  votes TEXT NOT NULL,
+  votes_order REAL NOT NULL,
+  PRIMARY KEY (block_number, log_index)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS delegate_votes_by_delegate ON delegate_votes (delegate, block_number, log_index);
 `;

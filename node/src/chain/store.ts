@@ -66,6 +66,10 @@ export function entityOf(event: ChainEvent): string {
       return "registry:treasury";
     case "PaymentTokenSet":
       return `paymentToken:${event.token}`;
+    case "DelegateChanged":
+      return `delegator:${event.delegator}`;
+    case "DelegateVotesChanged":
+      return `delegate:${event.delegate}`;
   }
 }
 
@@ -106,6 +110,16 @@ function lookupRow(event: ChainEvent): SqlStatement | undefined {
       return {
         sql: "INSERT OR REPLACE INTO votes (block_number, log_index, proposal_id, voter) VALUES (?, ?, ?, ?)",
         params: [b, event.logIndex, event.proposalId, event.voter],
+      };
+    case "DelegateChanged":
+      return {
+        sql: "INSERT OR REPLACE INTO delegations (block_number, log_index, delegator, delegatee) VALUES (?, ?, ?, ?)",
+        params: [b, event.logIndex, event.delegator, event.toDelegate],
+      };
+    case "DelegateVotesChanged":
+      return {
+        sql: "INSERT OR REPLACE INTO delegate_votes (block_number, log_index, delegate, votes, votes_order) VALUES (?, ?, ?, ?, ?)",
+        params: [b, event.logIndex, event.delegate, event.newVotes, Number(event.newVotes)],
       };
     default:
       return undefined;

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { Contract, type ContractTransactionResponse, JsonRpcProvider } from "ethers";
 import { publicRpcUrl } from "../../src/api/chain.ts";
 import { createEthOrder, errorOf, startApi, type TestApi } from "./helpers.ts";
 
@@ -86,6 +87,58 @@ describe("API: the chain", function () {
 
     const arbiters = (await get("/v1/chain/arbiters")).json<{ arbiters: { arbiter: string }[] }>().arbiters;
     expect(arbiters).to.have.length(3);
+  });
+
+  it("delegates: voting power, delegatee and delegators follow DelegateChanged and DelegateVotesChanged", async function () {
+    const { chain } = t.ctx;
+    const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
+    try {
+      // Dev accounts 3 and 4 delegate to 3; 4 then moves to 5: 3 keeps its own balance only.
+      const [a3, a4, a5] = await Promise.all([3, 4, 5].map((i) => provider.getSigner(i)));
+      const token = (signer: typeof a3) =>
+        new Contract(chain.manifest.contracts.token!.address, chain.manifest.contracts.token!.abi as never, signer);
+      const send = async (signer: typeof a3, to: string) => {
+        const tx = (await token(signer).delegate!(to)) as ContractTransactionResponse;
+        return (await tx.wait())!.blockNumber;
+      };
+      await send(a3, a3.address);
+      await chain.indexer.waitFor(await send(a4, a3.address));
+      const both = (await get(`/v1/chain/delegates/${a3.address.toLowerCase()}`)).json<{
+        account: string;
+        votes: string;
+        delegatee?: string;
+        delegators: { account: string }[];
+      }>();
+      expect(both).to.include({
+        account: a3.address,
+        votes: (200_000n * 10n ** 18n).toString(),
+        delegatee: a3.address,
+      });
+      expect(both.delegators.map((d) => d.account)).to.deep.equal([a3.address, a4.address]);
+
+      await chain.indexer.waitFor(await send(a4, a5.address));
+      const after = (await get(`/v1/chain/delegates/${a3.address}`)).json<{
+        votes: string;
+        delegators: { account: string }[];
+      }>();
+      expect(after.votes).to.equal((100_000n * 10n ** 18n).toString());
+      expect(after.delegators.map((d) => d.account)).to.deep.equal([a3.address]);
+      const five = (await get(`/v1/chain/delegates/${a5.address}`)).json<{ votes: string; delegatee?: string }>();
+      expect(five.votes).to.equal((100_000n * 10n ** 18n).toString());
+      expect(five.delegatee).to.equal(undefined);
+
+      const board = (await get("/v1/chain/delegates")).json<{
+        delegates: { account: string; votes: string; delegators: number }[];
+      }>().delegates;
+      expect(board.find((d) => d.account === a3.address)).to.deep.include({ delegators: 1 });
+      expect(board.find((d) => d.account === a5.address)).to.deep.include({ delegators: 1 });
+      expect(board.map((d) => BigInt(d.votes))).to.deep.equal(
+        board.map((d) => BigInt(d.votes)).sort((x, y) => (y > x ? 1 : y < x ? -1 : 0)),
+      );
+      expect(errorOf(await get("/v1/chain/delegates/0x12")).field).to.equal("params.account");
+    } finally {
+      provider.destroy();
+    }
   });
 
   it("502 when the chain's RPC does not answer", async function () {

@@ -48,6 +48,29 @@ import { mintAsset, type MintAssetParameters } from "./market/mintAsset.ts";
 import { listAsset, type ListAssetParameters } from "./market/listAsset.ts";
 import { buyAsset, type BuyAssetParameters } from "./market/buyAsset.ts";
 import { getArbiters, type GetArbitersParameters } from "./market/getArbiters.ts";
+import { propose, type ProposeParameters } from "./governance/propose.ts";
+import {
+  getProposal,
+  getProposalBody,
+  getProposals,
+  type GetProposalBodyParameters,
+  type GetProposalParameters,
+  type GetProposalsParameters,
+} from "./governance/getProposals.ts";
+import { castVote, type CastVoteParameters } from "./governance/castVote.ts";
+import {
+  executeProposal,
+  queueProposal,
+  type ExecuteProposalParameters,
+  type QueueProposalParameters,
+} from "./governance/queueProposal.ts";
+import {
+  getDelegates,
+  getDelegation,
+  type GetDelegatesParameters,
+  type GetDelegationParameters,
+} from "./governance/getDelegation.ts";
+import { getGovernanceSettings } from "./governance/getGovernanceSettings.ts";
 import { getNoteKey, noteKeyOf, publishNoteKey } from "./market/noteKey.ts";
 import { sendOrderNote, type SendOrderNoteParameters } from "./market/sendOrderNote.ts";
 import { getOrderNotes, type GetOrderNotesParameters } from "./market/getOrderNotes.ts";
@@ -125,6 +148,17 @@ export function stoaActions(client: StoaBaseClient) {
     sendOrderNote: (parameters: SendOrderNoteParameters) => sendOrderNote(client, parameters),
     getOrderNotes: (parameters: GetOrderNotesParameters) => getOrderNotes(client, parameters),
     forwardOrderNotes: (parameters: ForwardOrderNotesParameters) => forwardOrderNotes(client, parameters),
+    // governance (on chain)
+    propose: (parameters: ProposeParameters) => propose(client, parameters),
+    getProposals: (parameters?: GetProposalsParameters) => getProposals(client, parameters),
+    getProposal: (parameters: GetProposalParameters) => getProposal(client, parameters),
+    getProposalBody: (parameters: GetProposalBodyParameters) => getProposalBody(client, parameters),
+    castVote: (parameters: CastVoteParameters) => castVote(client, parameters),
+    queueProposal: (parameters: QueueProposalParameters) => queueProposal(client, parameters),
+    executeProposal: (parameters: ExecuteProposalParameters) => executeProposal(client, parameters),
+    getDelegation: (parameters: GetDelegationParameters) => getDelegation(client, parameters),
+    getDelegates: (parameters?: GetDelegatesParameters) => getDelegates(client, parameters),
+    getGovernanceSettings: () => getGovernanceSettings(client),
     // dev chain
     requestFaucet: (parameters?: RequestFaucetParameters) => requestFaucet(client, parameters),
   };

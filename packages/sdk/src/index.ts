@@ -173,6 +173,61 @@ export {
 } from "./market/forwardOrderNotes.ts";
 export { ASSET_ORDER_TYPES, assetOrderOf } from "./market/assetOrder.ts";
 export type { OrderRef, OrderStruct } from "./market/orderStruct.ts";
+// governance (on chain)
+export {
+  decodeAction,
+  encodeAction,
+  encodeActions,
+  InvalidActionError,
+  ISSUER_ROLE,
+  type DecodedCall,
+  type ProposalAction,
+  type ProposalActionKind,
+  type ProposalCall,
+} from "./governance/actions.ts";
+export { parseDescription, proposalDescription } from "./governance/description.ts";
+export {
+  BelowProposalThresholdError,
+  propose,
+  type ProposeParameters,
+  type ProposeReturnType,
+} from "./governance/propose.ts";
+export {
+  getProposal,
+  getProposalBody,
+  getProposals,
+  PROPOSAL_STATES,
+  type GetProposalBodyParameters,
+  type GetProposalBodyReturnType,
+  type GetProposalParameters,
+  type GetProposalReturnType,
+  type GetProposalsParameters,
+  type GetProposalsReturnType,
+  type Proposal,
+  type ProposalState,
+  type ProposalStep,
+  type ProposalVote,
+  type VoteSupport,
+} from "./governance/getProposals.ts";
+export { castVote, type CastVoteParameters, type CastVoteReturnType } from "./governance/castVote.ts";
+export {
+  executeProposal,
+  queueProposal,
+  type ExecuteProposalParameters,
+  type ExecuteProposalReturnType,
+  type ProposalRef,
+  type QueueProposalParameters,
+  type QueueProposalReturnType,
+} from "./governance/queueProposal.ts";
+export {
+  getDelegates,
+  getDelegation,
+  type GetDelegatesParameters,
+  type GetDelegatesReturnType,
+  type GetDelegationParameters,
+  type GetDelegationReturnType,
+} from "./governance/getDelegation.ts";
+export { getGovernanceSettings, type GetGovernanceSettingsReturnType } from "./governance/getGovernanceSettings.ts";
 // dev chain
 export { requestFaucet, type RequestFaucetParameters, type RequestFaucetReturnType } from "./dev/requestFaucet.ts";
 

@@ -54,6 +54,18 @@ export const deniedSchema = z
   .meta({ id: "DeniedAccount" });
 export const arbiterSchema = z.object({ arbiter: z.string(), profileCid: z.string(), at: chainPositionSchema });
 
+export const delegateSchema = z
+  .object({
+    account: z.string(),
+    votes: z.string().describe("Voting power delegated to the account (STOA wei)"),
+    delegatee: z.string().optional().describe("Whom the account delegates to; absent if it never delegated"),
+    delegators: z.array(z.object({ account: z.string(), since: chainPositionSchema })),
+  })
+  .meta({ id: "ChainDelegate" });
+export const delegateSummarySchema = z
+  .object({ account: z.string(), votes: z.string(), delegators: z.number().int() })
+  .meta({ id: "ChainDelegateSummary" });
+
 export const chainStatusSchema = z
   .object({
     chainId: z.number().int(),
@@ -75,3 +87,5 @@ export const chainStatusSchema = z
 export type ApiChainStatus = z.output<typeof chainStatusSchema>;
 export type ApiChainOrder = z.output<typeof orderSchema>;
 export type ApiChainProposal = z.output<typeof proposalSchema>;
+export type ApiChainDelegate = z.output<typeof delegateSchema>;
+export type ApiChainDelegateSummary = z.output<typeof delegateSummarySchema>;
