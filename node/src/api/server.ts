@@ -42,6 +42,8 @@ import { installOpenApi, registerOpenApiRoute } from "./openapi.ts";
 import { registerMarketApi } from "./market/routes.ts";
 import { checkOrderNotes } from "./market/notes.ts";
 import { ReviewBook } from "./market/reviews.ts";
+import { PollBook } from "./governance/poll-book.ts";
+import { registerPollRoutes } from "./governance/polls.ts";
 import { registerRecordRoutes } from "./records.ts";
 import { answerClientError, RouteTable } from "./routing.ts";
 import { NonceStore, SessionStore, type Clock } from "./sessions.ts";
@@ -126,11 +128,14 @@ export async function createApi(ctx: DaemonContext, options: ApiOptions = {}): P
 
   registerAuthRoutes(app, { ctx, nonces, sessions, clock });
   const reviews = new ReviewBook(ctx, clock);
+  const polls = new PollBook(ctx);
   registerRecordRoutes(app, ctx, {
     reviews: (records) => reviews.checkWrite(records),
     orderNotes: (records) => checkOrderNotes(ctx, records),
+    polls: (records) => polls.checkWrite(records),
   });
   registerMarketApi(app, ctx, reviews);
+  registerPollRoutes(app, ctx, polls);
   registerContentRoutes(app, ctx);
   registerGatewayRoutes(app, ctx);
   registerNodeRoutes(app, ctx, new DiskUsage(ctx.repo));

@@ -182,6 +182,20 @@ export class FamilyStore {
   }
 
   /**
+   * The envelope (signed record or author batch) that the log entry `entryHash` carries, as its
+   * author signed it, or undefined if the log lacks that entry: what a client needs to verify a
+   * stored record's signature itself.
+   */
+  async envelope(entryHash: string): Promise<Envelope | undefined> {
+    this.#requireOpen();
+    const entry = await this.#deps.db.log.get(entryHash);
+    const document = entry?.payload.value as EnvelopeDocument | undefined;
+    if (!document) return undefined;
+    const { _id: _, ...envelope } = document;
+    return envelope as unknown as Envelope;
+  }
+
+  /**
    * OrbitDB's own `query()`: every document of the log read and tested by `predicate`, no index.
    * What a node without Stoa's index would do; benchmarks measure the index against it. Slow by
    * nature (seconds per 10,000 documents): never on a request path.

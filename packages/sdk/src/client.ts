@@ -48,6 +48,13 @@ import { mintAsset, type MintAssetParameters } from "./market/mintAsset.ts";
 import { listAsset, type ListAssetParameters } from "./market/listAsset.ts";
 import { buyAsset, type BuyAssetParameters } from "./market/buyAsset.ts";
 import { getArbiters, type GetArbitersParameters } from "./market/getArbiters.ts";
+import { createPoll, type CreatePollParameters } from "./governance/polls/createPoll.ts";
+import { castPollVote, type CastPollVoteParameters } from "./governance/polls/castPollVote.ts";
+import { getPolls, type GetPollsParameters } from "./governance/polls/getPolls.ts";
+import { getPoll, type GetPollParameters } from "./governance/polls/getPoll.ts";
+import { getPollVotes, type GetPollVotesParameters } from "./governance/polls/getPollVotes.ts";
+import { getPollTally, type GetPollTallyParameters } from "./governance/polls/getPollTally.ts";
+import { verifyPollTally, type VerifyPollTallyParameters } from "./governance/polls/verifyPollTally.ts";
 import { propose, type ProposeParameters } from "./governance/propose.ts";
 import {
   getProposal,
@@ -159,6 +166,14 @@ export function stoaActions(client: StoaBaseClient) {
     getDelegation: (parameters: GetDelegationParameters) => getDelegation(client, parameters),
     getDelegates: (parameters?: GetDelegatesParameters) => getDelegates(client, parameters),
     getGovernanceSettings: () => getGovernanceSettings(client),
+    // governance: gasless polls
+    createPoll: (parameters: CreatePollParameters) => createPoll(client, parameters),
+    castPollVote: (parameters: CastPollVoteParameters) => castPollVote(client, parameters),
+    getPolls: (parameters?: GetPollsParameters) => getPolls(client, parameters),
+    getPoll: (parameters: GetPollParameters) => getPoll(client, parameters),
+    getPollVotes: (parameters: GetPollVotesParameters) => getPollVotes(client, parameters),
+    getPollTally: (parameters: GetPollTallyParameters) => getPollTally(client, parameters),
+    verifyPollTally: (parameters: VerifyPollTallyParameters) => verifyPollTally(client, parameters),
     // dev chain
     requestFaucet: (parameters?: RequestFaucetParameters) => requestFaucet(client, parameters),
   };

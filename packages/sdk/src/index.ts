@@ -228,6 +228,36 @@ export {
   type GetDelegationReturnType,
 } from "./governance/getDelegation.ts";
 export { getGovernanceSettings, type GetGovernanceSettingsReturnType } from "./governance/getGovernanceSettings.ts";
+// governance: gasless polls
+export {
+  createPoll,
+  DEFAULT_POLL_SECONDS,
+  type CreatePollParameters,
+  type CreatePollReturnType,
+} from "./governance/polls/createPoll.ts";
+export {
+  castPollVote,
+  type CastPollVoteParameters,
+  type CastPollVoteReturnType,
+} from "./governance/polls/castPollVote.ts";
+export { getPolls, type GetPollsParameters, type GetPollsReturnType } from "./governance/polls/getPolls.ts";
+export { getPoll, type GetPollParameters, type GetPollReturnType } from "./governance/polls/getPoll.ts";
+export {
+  getPollVotes,
+  type GetPollVotesParameters,
+  type GetPollVotesReturnType,
+} from "./governance/polls/getPollVotes.ts";
+export {
+  getPollTally,
+  type GetPollTallyParameters,
+  type GetPollTallyReturnType,
+} from "./governance/polls/getPollTally.ts";
+export {
+  verifyPollTally,
+  type PollTallyDifference,
+  type VerifyPollTallyParameters,
+  type VerifyPollTallyReturnType,
+} from "./governance/polls/verifyPollTally.ts";
 // dev chain
 export { requestFaucet, type RequestFaucetParameters, type RequestFaucetReturnType } from "./dev/requestFaucet.ts";
 
@@ -243,6 +273,12 @@ export {
   type Family,
   type ListingV1,
   type ReviewV1,
+  type PollV1,
+  type PollVoteV1,
+  type PollChoice,
+  type PollSystem,
+  type PollState,
+  type PollTally,
   type ProfileV1,
   type RecordType,
   type SignedRecord,
@@ -261,4 +297,9 @@ export type {
   ApiRecordPage,
   ApiRecordQuery,
   ApiStoredRecord,
+  ApiPoll,
+  ApiPollPage,
+  ApiPollVote,
+  ApiPollVotePage,
+  ApiPollTally,
 } from "@stoa/protocol/api";

@@ -79,7 +79,6 @@ export const pollTallySchema = z
       )
       .describe("Each voter's latest valid vote, by voter address"),
     state: pollStateSchema,
-    final: z.boolean().describe("The poll has ended by the chain's clock: no vote can change this tally here"),
     chainId: z.number().int(),
     token: address.describe("The token whose getPastVotes weighs the votes"),
     snapshot: z.number().int().describe("The timepoint of the weights (unix seconds)"),
