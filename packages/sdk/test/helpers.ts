@@ -67,6 +67,54 @@ async function start(): Promise<TestNode> {
   return { url: daemon.url, rpcUrl: chain.rpcUrl, chain, node, daemon };
 }
 
+/**
+ * Another daemon of the test network, stopped after the run: on the test node's chain in rpc mode
+ * (`chain: "shared"`) or on a dev chain of its own (`chain: "own"`, a node that does not follow the
+ * DAO's chain), or in rpc mode on `chain`; dialing `peers`.
+ */
+export async function startPeer({
+  chain,
+  peers,
+}: {
+  chain: "shared" | "own" | ChainService;
+  peers: string[];
+}): Promise<TestNode & { stop(): Promise<void> }> {
+  const repo = tempDir("stoa-sdk-peer-");
+  await initRepo(repo);
+  const follow = chain === "shared" ? (await testNode()).chain : chain;
+  const config = openRepo(repo, {
+    env: {},
+    flags: {
+      network: NETWORK,
+      "p2p.listen": ["/ip4/127.0.0.1/tcp/0"],
+      "p2p.loopbackOnly": true,
+      "p2p.peers": peers,
+      ...(follow === "own"
+        ? { "chain.mode": "dev", "chain.devPort": 0 }
+        : { "chain.mode": "rpc", "chain.rpcUrl": follow.rpcUrl, "chain.deployment": follow.manifestPath }),
+      "api.host": "127.0.0.1",
+      "api.port": 0,
+      "api.rateLimitPerIp": 100_000,
+      "api.rateLimitPerSession": 100_000,
+    },
+  });
+  const daemon = await startDaemon({ repo, config, logger });
+  peersStarted.push(daemon);
+  return {
+    url: daemon.url,
+    rpcUrl: daemon.ctx.chain.rpcUrl,
+    chain: daemon.ctx.chain,
+    node: daemon.ctx.node,
+    daemon,
+    async stop() {
+      const at = peersStarted.indexOf(daemon);
+      if (at >= 0) peersStarted.splice(at, 1);
+      await daemon.stop();
+    },
+  };
+}
+const peersStarted: RunningDaemon[] = [];
+
 /** The node, its API and the dev chain, shared by every test file. */
 export function testNode(): Promise<TestNode> {
   started ??= start();
@@ -76,6 +124,7 @@ export function testNode(): Promise<TestNode> {
 // A root hook: registered once, when the first test file imports this module.
 after(async function () {
   this.timeout(60_000);
+  for (const peer of peersStarted.splice(0).reverse()) await peer.stop();
   const running = await started?.catch(() => undefined);
   started = undefined;
   await running?.daemon.stop();

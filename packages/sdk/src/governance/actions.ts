@@ -11,6 +11,7 @@ import {
   isAddress,
   keccak256,
   toHex,
+  type Abi,
   type Address,
   type Hex,
 } from "viem";
@@ -96,11 +97,8 @@ function amount(value: bigint, field: string, { positive = false } = {}): bigint
 export function encodeAction(deployment: StoaDeployment, action: ProposalAction): ProposalCall {
   const call = <N extends StoaContractName>(contract: N, functionName: string, args: readonly unknown[]) => {
     const { address: target, abi } = contractOf(deployment, contract);
-    return {
-      target,
-      value: 0n,
-      calldata: encodeFunctionData({ abi: abi, functionName, args }),
-    };
+    const known: Abi = abi;
+    return { target, value: 0n, calldata: encodeFunctionData({ abi: known, functionName, args }) };
   };
   switch (action.kind) {
     case "setProtocolFee":
@@ -172,10 +170,8 @@ export function decodeAction(deployment: StoaDeployment, call: ProposalCall): De
   }
   let decoded: { functionName: string; args?: readonly unknown[] };
   try {
-    decoded = decodeFunctionData({
-      abi: (contract ? stoaAbis[contract] : ERC20_TRANSFER),
-      data: call.calldata,
-    });
+    const abi: Abi = contract ? stoaAbis[contract] : ERC20_TRANSFER;
+    decoded = decodeFunctionData({ abi, data: call.calldata });
   } catch {
     return raw;
   }

@@ -94,12 +94,15 @@ async function withChainState(client: StoaBaseClient, view: ProposalView, now: b
   const id = BigInt(view.proposalId);
   // quorum() needs a past timepoint: the snapshot once it passed, else the latest second.
   const snapshot = BigInt(view.voteStart) < now ? BigInt(view.voteStart) : now - 1n;
-  const [stateIndex, [against, forVotes, abstain], quorum] = await Promise.all([
+  const [stateIndex, [against, forVotes, abstain], quorum, chainEta] = await Promise.all([
     readContract(client, { contract: "governor", functionName: "state", args: [id] }),
     readContract(client, { contract: "governor", functionName: "proposalVotes", args: [id] }),
     readContract(client, { contract: "governor", functionName: "quorum", args: [snapshot] }),
+    readContract(client, { contract: "governor", functionName: "proposalEta", args: [id] }),
   ]);
   const state = PROPOSAL_STATES[stateIndex] ?? "pending";
+  // The chain is ahead of the node's index by up to a poll: state and eta come from the chain.
+  const eta = chainEta > 0n ? Number(chainEta) : view.eta;
   const { title, bodyCid, body } = parseDescription(view.description);
   const calls = view.targets.map((target, i) =>
     decodeAction(deployment, {
@@ -118,7 +121,7 @@ async function withChainState(client: StoaBaseClient, view: ProposalView, now: b
     state,
     voteStart: view.voteStart,
     voteEnd: view.voteEnd,
-    ...(view.eta !== undefined ? { eta: view.eta } : {}),
+    ...(eta !== undefined ? { eta } : {}),
     tally: { for: forVotes, against, abstain },
     quorum,
     calls,
@@ -131,39 +134,47 @@ async function withChainState(client: StoaBaseClient, view: ProposalView, now: b
       timestamp: v.at.timestamp,
       txHash: v.at.txHash as Hex,
     })),
-    timeline: timelineOf(view, state, Number(now)),
+    timeline: timelineOf(view, state, eta, Number(now)),
     readAt: Number(now),
   };
 }
 
-function timelineOf(view: ProposalView, state: ProposalState, now: number): ProposalStep[] {
+/** Steps from the indexed events, done-ness from the governor's state (the index may lag a poll). */
+function timelineOf(view: ProposalView, state: ProposalState, eta: number | undefined, now: number): ProposalStep[] {
   const event = (kind: string) => view.events.find((e) => e.kind === kind);
   const steps: ProposalStep[] = [
     { step: "created", at: view.created.timestamp, done: true, txHash: view.created.txHash as Hex },
     { step: "active", at: view.voteStart, done: now >= view.voteStart && state !== "canceled" },
   ];
   const canceled = event("ProposalCanceled");
-  if (canceled) {
-    steps.push({ step: "canceled", at: canceled.timestamp, done: true, txHash: canceled.txHash as Hex });
+  if (state === "canceled" || canceled) {
+    steps.push({
+      step: "canceled",
+      at: canceled?.timestamp ?? now,
+      done: true,
+      ...(canceled ? { txHash: canceled.txHash as Hex } : {}),
+    });
     return steps;
   }
   const outcome = state === "defeated" ? "defeated" : "succeeded";
   steps.push({ step: outcome, at: view.voteEnd, done: !["pending", "active"].includes(state) });
   if (outcome === "defeated") return steps;
   const queued = event("ProposalQueued");
-  steps.push(
-    queued
-      ? { step: "queued", at: queued.timestamp, done: true, txHash: queued.txHash as Hex }
-      : { step: "queued", at: view.voteEnd, done: false },
-  );
+  steps.push({
+    step: "queued",
+    at: queued?.timestamp ?? view.voteEnd,
+    done: ["queued", "executed", "expired"].includes(state),
+    ...(queued ? { txHash: queued.txHash as Hex } : {}),
+  });
   const executed = event("ProposalExecuted");
-  if (state === "expired") steps.push({ step: "expired", at: view.eta ?? view.voteEnd, done: true });
+  if (state === "expired") steps.push({ step: "expired", at: eta ?? view.voteEnd, done: true });
   else
-    steps.push(
-      executed
-        ? { step: "executed", at: executed.timestamp, done: true, txHash: executed.txHash as Hex }
-        : { step: "executed", at: view.eta ?? view.voteEnd, done: false },
-    );
+    steps.push({
+      step: "executed",
+      at: executed?.timestamp ?? eta ?? view.voteEnd,
+      done: state === "executed",
+      ...(executed ? { txHash: executed.txHash as Hex } : {}),
+    });
   return steps;
 }
 

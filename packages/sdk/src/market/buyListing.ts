@@ -46,7 +46,9 @@ export async function buyListing(
   if (!walletClient || !account) throw new SignerRequiredError("buyListing");
   const token = (body.currency === "ETH" ? ETH : body.currency) as Address;
   const amount = BigInt(body.price);
-  const deadline = deliveryDeadline ?? BigInt(Math.floor(Date.now() / 1000) + 14 * DAY_S);
+  // Deadlines are checked against the chain's clock, which need not be this machine's.
+  const chainNow = (await publicClient.getBlock()).timestamp;
+  const deadline = deliveryDeadline ?? chainNow + BigInt(14 * DAY_S);
   const request = {
     seller: listing.author as Address,
     arbiter,
@@ -97,7 +99,7 @@ export async function buyListing(
       publicClient.readContract({ address: token, abi: permitAbi, functionName: "nonces", args: [account.address] }),
     ]);
     const [, name, version, chainId, verifyingContract] = domain;
-    const permitDeadline = BigInt(Math.floor(Date.now() / 1000) + 3_600);
+    const permitDeadline = chainNow + 3_600n;
     const signature = await walletClient.signTypedData({
       account,
       domain: { name, version, chainId, verifyingContract },

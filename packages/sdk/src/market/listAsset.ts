@@ -37,6 +37,8 @@ export async function listAsset(
   const assets = contractOf(deployment, "stoaAssets");
   const exchange = contractOf(deployment, "assetExchange");
   const token = collection ?? assets.address;
+  // The exchange checks the deadline against the chain's clock, which need not be this machine's.
+  const chainNow = deadline === undefined ? (await publicClient.getBlock()).timestamp : 0n;
   const approved = await publicClient.readContract({
     address: token,
     abi: assets.abi,
@@ -66,7 +68,7 @@ export async function listAsset(
       collection: token.toLowerCase(),
       tokenId: tokenId.toString(),
       nonce: (nonce ?? crypto.getRandomValues(new BigUint64Array(1))[0]!).toString(),
-      deadline: Number(deadline ?? BigInt(Math.floor(Date.now() / 1000) + 30 * 86_400)),
+      deadline: Number(deadline ?? chainNow + 30n * 86_400n),
       signature: "0x",
     },
   };
