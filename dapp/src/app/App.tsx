@@ -22,6 +22,10 @@ const NewListingPage = lazy(() => import("../market/ListingForm.tsx").then((m) =
 const EditListingPage = lazy(() => import("../market/ListingForm.tsx").then((m) => ({ default: m.EditListingPage })));
 const OrdersPage = lazy(() => import("../market/OrdersPage.tsx"));
 const OrderPage = lazy(() => import("../market/OrderPage.tsx"));
+// Governance: gasless polls.
+const PollsPage = lazy(() => import("../governance/polls/PollsPage.tsx"));
+const NewPollPage = lazy(() => import("../governance/polls/NewPollPage.tsx"));
+const PollPage = lazy(() => import("../governance/polls/PollPage.tsx"));
 
 function NavLink({ href, children }: { href: string; children: string }) {
   const [exact] = useRoute(href);
@@ -124,6 +128,9 @@ export function App() {
             </Route>
             <Route path="/market/listings/:id/edit">{(params) => <EditListingPage id={params.id} />}</Route>
             <Route path="/market/listings/:id">{(params) => <ListingPage id={params.id} />}</Route>
+            <Route path="/governance/polls" component={PollsPage} />
+            <Route path="/governance/polls/new" component={NewPollPage} />
+            <Route path="/governance/polls/:id">{(params) => <PollPage id={params.id} />}</Route>
             <Route path="/token" component={TokenPage} />
             <Route path="/node" component={NodePage} />
             <Route component={NotFoundPage} />
