@@ -11,8 +11,11 @@
  *    by price, the second page by cursor; p50/p95/p99 per kind and overall (target p95 <= 20 ms).
  *    Every search URL comes from `searchUrl`, the one place that names the route.
  * 3. Node B: a second daemon process (rpc mode on A's chain) that dials A once A holds every
- *    listing; its catch-up is timed, then 30 new single listings are written to A one after
- *    another, each polled on B by id every 10 ms from A's 201 (target p95 <= 1 s).
+ *    listing; its catch-up is timed (with B's /v1/health probed every 100 ms meanwhile: how long
+ *    its API waits behind the indexing), then 30 new single listings are written to A one after
+ *    another, each polled on B by id every 10 ms from A's 201 (target p95 <= 1 s). B must be
+ *    connected to A by then by itself (it redials a configured peer it lost); the benchmark
+ *    reports whether it had to wait for that.
  * 4. Both stopped; A's repo reopened in this process (the daemon as a library) and OrbitDB's own
  *    `query()` run on its listings log (FamilyStore.scanLog: every document read and tested by a
  *    predicate, no index), a text and a category + price predicate, 3 runs each, beside the API.
@@ -30,13 +33,7 @@ import { format, resolveConfig } from "prettier";
 import { CATEGORIES, listingBatch, NETWORK, seller, signedListing, WORDS } from "../../packages/core/bench/corpus.ts";
 import { buildWorkload } from "../../packages/core/bench/queries.ts";
 import { ApiClient } from "../test/multi-daemon/api-client.ts";
-import {
-  adminToken,
-  DaemonProcess,
-  initRepo,
-  loopbackSettings,
-  rssBytes,
-} from "../test/multi-daemon/daemon-process.ts";
+import { DaemonProcess, initRepo, loopbackSettings, rssBytes } from "../test/multi-daemon/daemon-process.ts";
 import { percentile } from "./api-load.ts";
 
 const envNumber = (name: string, fallback: number) => {
@@ -59,11 +56,69 @@ const POLL_MS = 10;
 const RAW_RUNS = 3;
 const CATCH_UP_LIMIT_MS = 300_000;
 const PROPAGATION_LIMIT_MS = 10_000;
-/** After a redial, time for the gossip subscriptions to be exchanged again. */
+/** After B reconnected by itself, time for the gossip subscriptions to be exchanged again. */
 const RESUBSCRIBE_MS = 2_000;
+/** How long B may take to reconnect to A by itself after its catch-up. */
+const RECONNECT_LIMIT_MS = 60_000;
+/** B's /v1/health is probed this often during its catch-up. */
+const HEALTH_PROBE_MS = 100;
 /** Requests per minute per IP and per session: the limiter must not be what is measured. */
 const RATE_LIMIT = 1_000_000_000;
 const MB = 1_048_576;
+interface EarlierRun {
+  run: string;
+  /** Load average (1 min) at the start and at the end. */
+  load: string;
+  loadRate: number;
+  searchP50: number;
+  searchP95: number;
+  worstKind: string;
+  worstKindP95: number;
+  aloneP50: number;
+  aloneP95: number;
+  propagationP95: number;
+  catchUpSeconds: number;
+  catchUpSlowestNodeMs: number;
+  reconnected: string;
+}
+
+/**
+ * Runs of the code before the redial of configured peers, the catch-up in chunks and the merged
+ * FTS index, printed beside this run's: the report committed with 93552a5, and the same code
+ * (at 840e8cd) run again just before this change on a quieter machine, the fair comparison.
+ */
+const EARLIER: EarlierRun[] = [
+  {
+    run: "93552a5, 2026-11-26",
+    load: "1.4 -> 1.3",
+    loadRate: 1_112,
+    searchP50: 8.8,
+    searchP95: 55,
+    worstKind: "very common word",
+    worstKindP95: 86,
+    aloneP50: 4.3,
+    aloneP95: 14,
+    propagationP95: 95,
+    catchUpSeconds: 49,
+    catchUpSlowestNodeMs: 11_570,
+    reconnected: "no: lost A; the benchmark redialed (POST /v1/peers)",
+  },
+  {
+    run: "840e8cd, 2026-11-27",
+    load: "0.5 -> 1.6",
+    loadRate: 2_236,
+    searchP50: 2.7,
+    searchP95: 16,
+    worstKind: "very common word",
+    worstKindP95: 26,
+    aloneP50: 1.2,
+    aloneP95: 4.6,
+    propagationP95: 38,
+    catchUpSeconds: 19,
+    catchUpSlowestNodeMs: 4_880,
+    reconnected: "yes, not lost in that run",
+  },
+];
 const write = LISTINGS >= 100_000 || process.argv.includes("--write");
 const DOC = fileURLToPath(new URL("../../docs/bench/market.md", import.meta.url));
 
@@ -259,8 +314,15 @@ interface CatchUp {
   seconds: number;
   /** When B first counted any listing (s from its start), if it did. */
   firstSeconds?: number;
-  /** The slowest answer to B's GET /v1/node meanwhile (ms): how long its event loop was busy. */
+  /** The slowest answer to B's GET /v1/node meanwhile (ms). */
   slowestPollMs: number;
+  /**
+   * B's GET /v1/health, probed every HEALTH_PROBE_MS meanwhile: when it was asked (s from B's
+   * start) and how long it took (ms), i.e. how long B's event loop was busy with other work.
+   */
+  health: { at: number; ms: number }[];
+  /** When B first counted a listing and when it counted them all (s from its start): the indexing phase. */
+  lastSeconds?: number;
   /** When B's connected peers last went from some to none (s from its start), if they did. */
   peersLostSeconds?: number;
 }
@@ -268,7 +330,27 @@ interface CatchUp {
 /** Polls B's GET /v1/node every 250 ms until it holds `target` (or CATCH_UP_LIMIT_MS); progress every 5 s. */
 async function catchUp(api: ApiClient, target: number): Promise<CatchUp> {
   const t0 = performance.now();
-  const figures: CatchUp = { held: 0, seconds: 0, slowestPollMs: 0 };
+  const figures: CatchUp = { held: 0, seconds: 0, slowestPollMs: 0, health: [] };
+  let probing = true;
+  const probe = (async () => {
+    while (probing) {
+      const asked = performance.now();
+      await api.expect(200, "GET", "/v1/health");
+      figures.health.push({ at: seconds(t0), ms: performance.now() - asked });
+      await sleep(HEALTH_PROBE_MS);
+    }
+  })();
+  try {
+    await pollCatchUp(api, target, t0, figures);
+  } finally {
+    probing = false;
+    await probe;
+  }
+  figures.seconds = seconds(t0);
+  return figures;
+}
+
+async function pollCatchUp(api: ApiClient, target: number, t0: number, figures: CatchUp): Promise<void> {
   let peers = 0;
   let reported = t0;
   for (;;) {
@@ -279,6 +361,7 @@ async function catchUp(api: ApiClient, target: number): Promise<CatchUp> {
     if (figures.held > 0) figures.firstSeconds ??= seconds(t0);
     if (peers > 0 && status.peers === 0) figures.peersLostSeconds = seconds(t0);
     peers = status.peers;
+    if (figures.held >= target) figures.lastSeconds = seconds(t0);
     if (figures.held >= target || performance.now() - t0 > CATCH_UP_LIMIT_MS) break;
     if (performance.now() - reported >= 5_000) {
       log(`B holds ${count(figures.held)} of ${count(target)}, ${status.peers} peer(s)`);
@@ -286,24 +369,34 @@ async function catchUp(api: ApiClient, target: number): Promise<CatchUp> {
     }
     await sleep(250);
   }
-  figures.seconds = seconds(t0);
-  return figures;
+}
+
+interface Reconnection {
+  /** Whether B had no peer after its catch-up. */
+  waited: boolean;
+  /** How long until B was connected again by itself (ms), if it had to be. */
+  ms?: number;
+  /** B's warnings about its configured peer (disconnected, not reached), from its log. */
+  warnings: number;
 }
 
 /**
- * Dials A from B through B's admin API (what `stoa connect` does) when B has no peer, and waits
- * for the connection; returns whether it had to.
+ * Waits until B is connected to A again by itself (B redials a configured peer it lost), never
+ * dialling for it; fails after RECONNECT_LIMIT_MS. B's log (warn level) tells how often it lost A.
  */
-async function reconnect(b: ApiClient, repoB: string, addressOfA: string): Promise<boolean> {
-  if ((await nodeStatus(b)).peers > 0) return false;
-  await b.expect(200, "POST", "/v1/peers", { address: addressOfA }, adminToken(repoB));
+async function awaitReconnection(b: ApiClient, daemon: DaemonProcess): Promise<Reconnection> {
+  const warnings = () => daemon.log.split("\n").filter((line) => line.includes("configured peer")).length;
+  if ((await nodeStatus(b)).peers > 0) return { waited: false, warnings: warnings() };
   const t0 = performance.now();
   while ((await nodeStatus(b)).peers === 0) {
-    if (performance.now() - t0 > 30_000) throw new Error("B did not reconnect to A within 30 s");
+    if (performance.now() - t0 > RECONNECT_LIMIT_MS) {
+      throw new Error(`B did not reconnect to A by itself within ${RECONNECT_LIMIT_MS / 1000} s\n${daemon.log}`);
+    }
     await sleep(100);
   }
+  const ms = performance.now() - t0;
   await sleep(RESUBSCRIBE_MS);
-  return true;
+  return { waited: true, ms, warnings: warnings() };
 }
 
 /**
@@ -399,7 +492,7 @@ interface Figures {
   load: { start: string; end: string };
   loaded: { listings: number; seconds: number; onA: number; rssA: number };
   rows: SearchRow[];
-  b: { startSeconds: number; caught: CatchUp; redialed: boolean; peersAfter: number; rssB: number };
+  b: { startSeconds: number; caught: CatchUp; reconnection: Reconnection; peersAfter: number; rssB: number };
   propagation: { writes: number[]; visible: number[] };
   raw: Awaited<ReturnType<typeof rawQueries>>;
   exits: string;
@@ -430,6 +523,13 @@ function report(f: Figures): string {
   const lost = f.propagation.visible.filter((v) => !Number.isFinite(v)).length;
   const late = (v: number) => (v === Number.POSITIVE_INFINITY ? `> ${PROPAGATION_LIMIT_MS / 1000} s` : ms(v));
   const caught = f.b.caught;
+  const health = { ...stats(caught.health.map((h) => h.ms)), n: caught.health.length };
+  const indexing = (h: { at: number }) =>
+    caught.firstSeconds !== undefined && h.at >= caught.firstSeconds - 0.25 && h.at <= (caught.lastSeconds ?? Infinity);
+  const healthWhen = (inPhase: boolean) => {
+    const values = caught.health.filter((h) => indexing(h) === inPhase).map((h) => h.ms);
+    return values.length === 0 ? "no probe" : `p99 ${ms(percentile(values, 99))}, worst ${ms(Math.max(...values))}`;
+  };
   const apiP95 = (kind: string, clients: "latencies" | "alone" = "latencies") =>
     percentile(f.rows.find((r) => r.kind === kind)![clients], 95);
   const met = (ok: boolean) => (ok ? "met" : "**missed**");
@@ -452,6 +552,58 @@ function report(f: Figures): string {
         [`search p95 <= 20 ms (worst kind: ${worst.kind})`, ms(worstP95), met(worstP95 <= 20)],
         ["a new listing on A visible through B's API, p95 <= 1 s", late(visible.p95), met(visible.p95 <= 1_000)],
       ],
+    ),
+    "",
+    "## Before and after",
+    "",
+    "The same benchmark on the code before this change: as committed (a busier machine), and run again just " +
+      "before this run (the fair comparison). B's slowest answer was `GET /v1/node` before; this run also probes " +
+      "`GET /v1/health`.",
+    "",
+    table(
+      ["figure", ...EARLIER.map((e) => e.run), "this run"],
+      [
+        [
+          "load average (1 min), start -> end",
+          ...EARLIER.map((e) => e.load),
+          `${f.load.start.split(" ")[0]} -> ${f.load.end.split(" ")[0]}`,
+        ],
+        ["load rate on A (listings/s)", ...EARLIER.map((e) => count(e.loadRate)), count(Math.round(rate))],
+        [
+          "search p50 / p95, 4 clients (all kinds)",
+          ...EARLIER.map((e) => `${ms(e.searchP50)} / ${ms(e.searchP95)}`),
+          `${ms(all.p50)} / ${ms(all.p95)}`,
+        ],
+        [
+          "search p50 / p95, 1 client (all kinds)",
+          ...EARLIER.map((e) => `${ms(e.aloneP50)} / ${ms(e.aloneP95)}`),
+          `${ms(percentile(alone, 50))} / ${ms(percentile(alone, 95))}`,
+        ],
+        [
+          "worst kind's p95, 4 clients",
+          ...EARLIER.map((e) => `${ms(e.worstKindP95)} (${e.worstKind})`),
+          `${ms(worstP95)} (${worst.kind.replace(/^text, /, "")})`,
+        ],
+        ["a new listing visible on B, p95", ...EARLIER.map((e) => ms(e.propagationP95)), late(visible.p95)],
+        [
+          "B's catch-up of every listing",
+          ...EARLIER.map((e) => `${e.catchUpSeconds} s`),
+          `${caught.seconds.toFixed(0)} s`,
+        ],
+        [
+          "B's slowest API answer during its catch-up",
+          ...EARLIER.map((e) => `${ms(e.catchUpSlowestNodeMs)} (/v1/node)`),
+          `${ms(caught.slowestPollMs)} (/v1/node), ${ms(health.max)} (/v1/health)`,
+        ],
+        [
+          "B connected to A for the writes",
+          ...EARLIER.map((e) => e.reconnected),
+          f.b.reconnection.waited
+            ? `yes: lost A, redialed it by itself in ${ms(f.b.reconnection.ms!)}`
+            : "yes, not lost (nothing dialed for it)",
+        ],
+      ],
+      EARLIER.length + 2,
     ),
     "",
     "## Load",
@@ -541,18 +693,27 @@ function report(f: Figures): string {
     `B started after the load (${f.b.startSeconds.toFixed(1)} s to serve) and dialed A. It counted ` +
       (caught.firstSeconds === undefined
         ? "no listing at all"
-        : `no listing until ${caught.firstSeconds.toFixed(0)} s later, then ${count(caught.held)} of A's ` +
-          `${count(f.loaded.onA)} at **${caught.seconds.toFixed(0)} s**`) +
-      `${caught.held < f.loaded.onA ? " (the limit: **not caught up**)" : ""}; its slowest answer to \`GET /v1/node\` ` +
-      `meanwhile (polled every 250 ms) took ${ms(caught.slowestPollMs)}. B's RSS then ${(f.b.rssB / MB).toFixed(0)} MB.` +
+        : `its first listings ${caught.firstSeconds.toFixed(0)} s later, then ${count(caught.held)} of A's ` +
+          `${count(f.loaded.onA)} at **${caught.seconds.toFixed(0)} s** (${count(Math.round(caught.held / caught.seconds))} ` +
+          "listings/s from B's start" +
+          (caught.lastSeconds !== undefined && caught.lastSeconds > caught.firstSeconds
+            ? `; ${count(Math.round(caught.held / (caught.lastSeconds - caught.firstSeconds)))} listings/s while it ` +
+              `indexed, ${(caught.lastSeconds - caught.firstSeconds).toFixed(0)} s from the first to the last`
+            : "") +
+          ")") +
+      `${caught.held < f.loaded.onA ? " (the limit: **not caught up**)" : ""}. Meanwhile B's API answered ` +
+      `\`GET /v1/health\` (probed every ${HEALTH_PROBE_MS} ms, ${count(health.n)} probes) at p50 ${ms(health.p50)}, ` +
+      `p99 ${ms(health.p99)}, **worst ${ms(health.max)}** (while B fetched and verified A's log, before it counted ` +
+      `a listing, and after: ${healthWhen(false)}; while it indexed: ${healthWhen(true)}), and \`GET /v1/node\` ` +
+      `(every 250 ms, counts included) at worst ${ms(caught.slowestPollMs)}. B's RSS then ${(f.b.rssB / MB).toFixed(0)} MB.` +
       (caught.peersLostSeconds === undefined
         ? ""
-        : ` **B lost its connection to A** ${caught.peersLostSeconds.toFixed(0)} s after it started (0 peers on both ` +
-          "nodes), and nothing redials a configured peer.") +
-      (f.b.redialed
-        ? ` The benchmark redialed A through B's \`POST /v1/peers\` (admin token, what \`stoa connect\` does) and ` +
-          `waited ${RESUBSCRIBE_MS / 1000} s before the writes.`
-        : ""),
+        : ` B lost its connection to A ${caught.peersLostSeconds.toFixed(0)} s after it started (0 peers).`) +
+      (f.b.reconnection.waited
+        ? ` B was not connected to A after its catch-up and **redialed A by itself** (a configured peer) in ` +
+          `${ms(f.b.reconnection.ms!)}; the benchmark then waited ${RESUBSCRIBE_MS / 1000} s before the writes.`
+        : " B was connected to A after its catch-up; the benchmark dialed nothing for it.") +
+      ` Lines about its configured peer in B's log (warn level: disconnected, not reached): ${f.b.reconnection.warnings}.`,
     "",
     `Then ${f.propagation.visible.length} single listings by a new seller written to A one after another, each ` +
       `polled on B (\`GET /v1/records/listings/:id\`, every ${POLL_MS} ms) from A's 201 until B's first 200: ` +
@@ -613,8 +774,8 @@ async function main(): Promise<void> {
     const caught = await catchUp(apiB, onA);
     const rssB = rssBytes(b.pid);
     log(`B holds ${count(caught.held)} after ${caught.seconds.toFixed(0)} s`);
-    const redialed = await reconnect(apiB, repoB, a.summary.addresses[0]!);
-    if (redialed) log("B had lost A: redialed through B's POST /v1/peers");
+    const reconnection = await awaitReconnection(apiB, b);
+    if (reconnection.waited) log(`B had lost A and redialed it by itself in ${ms(reconnection.ms!)}`);
     log(`${PROPAGATIONS} new listings on A, polled on B`);
     const propagation = await propagate(apiA, apiB, chainId);
     const peersAfter = (await nodeStatus(apiB)).peers;
@@ -632,7 +793,7 @@ async function main(): Promise<void> {
       load: { start: loadAtStart, end: loadAverage() },
       loaded: { listings: LISTINGS, seconds: loaded.seconds, onA, rssA },
       rows,
-      b: { startSeconds, caught, redialed, peersAfter, rssB },
+      b: { startSeconds, caught, reconnection, peersAfter, rssB },
       propagation,
       raw,
       exits: `B ${JSON.stringify(exitB)}, A ${JSON.stringify(exitA)}`,

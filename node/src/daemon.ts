@@ -63,12 +63,19 @@ export async function startDaemon({
     onProgress("starting the light node");
     // libp2p reports its connections, streams and transfer figures into the registry /metrics serves.
     const metrics = new Registry();
+    const peerLog = log.child({ part: "peers" });
     const node = new StoaNode({
       network: config.network,
       ...nodeStorage(paths(repo).node),
       transports: [tcp(), webSockets()],
       listen: config.p2p.listen,
       peers: config.p2p.peers,
+      onPeerEvent: (event) => {
+        if (event.type === "disconnected") peerLog.warn(event, "configured peer disconnected");
+        else if (event.type === "dial-failed") peerLog.warn(event, "configured peer not reached");
+        else if (event.type === "connected") peerLog.info(event, "configured peer connected");
+        else peerLog.debug(event, "configured peer to be dialled again");
+      },
       connectionGater: config.p2p.loopbackOnly ? loopbackOnlyGater : undefined,
       content: { maxBytes: config.content.maxBytes },
       metrics: prometheusMetrics({ registry: metrics, collectDefaultMetrics: false }),

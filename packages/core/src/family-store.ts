@@ -8,7 +8,7 @@ import type { DocumentsDatabase, LogEntry } from "@orbitdb/core";
 import { InvalidRecordError, verifyEnvelope, type Envelope, type Family } from "@stoa/protocol";
 import { checkEntry, type DecisionCache, type EnvelopeDocument } from "./guard/access-controller.ts";
 import type { Refusals } from "./guard/refusals.ts";
-import type { RecordIndex, RecordQuery, StoredRecord } from "./index/record-index.ts";
+import type { IngestEntry, RecordIndex, RecordQuery, StoredRecord } from "./index/record-index.ts";
 import { NotStartedError, PolicyRefusalError } from "./errors.ts";
 import type { Policy } from "./policy.ts";
 
@@ -26,6 +26,14 @@ export type RecordHandler = (records: StoredRecord[]) => void;
 const RESYNC_DELAY_MS = 1_000;
 /** Pause before republishing the heads after entries from peers were indexed (ms). */
 const REPAIR_DELAY_MS = 500;
+/**
+ * Records of one ingest transaction during a catch-up. node:sqlite is synchronous, so one
+ * transaction of 100,000 records held the event loop for seconds (the API did not answer); a
+ * few hundred take a few milliseconds, and other work runs between them.
+ */
+export const INGEST_CHUNK_RECORDS = 500;
+/** A catch-up of at least this many records is compacted after (FTS segments merged, statistics). */
+const COMPACT_AFTER_RECORDS = 5_000;
 
 export interface FamilyStoreDeps {
   network: string;
@@ -250,7 +258,7 @@ export class FamilyStore {
    */
   async #indexFrom(roots: LogEntry[]): Promise<number> {
     const { network, family, db, index, cache, refusals } = this.#deps;
-    const batch: Parameters<RecordIndex["ingestMany"]>[0] = [];
+    const batch: { entry: LogEntry; ingest: IngestEntry }[] = [];
     const seen = new Set<string>();
     // Parents are looked up in the index before they are read and decoded: a known entry costs
     // one index lookup, and an unknown one is not looked up twice.
@@ -267,7 +275,7 @@ export class FamilyStore {
           decision = checkEntry(network, family, entry, cache);
           cache.set(entry.hash, decision);
         }
-        if (decision.ok) batch.push({ entryHash: entry.hash, records: decision.envelope.records });
+        if (decision.ok) batch.push({ entry, ingest: { entryHash: entry.hash, records: decision.envelope.records } });
         else refusals.record({ reason: decision.reason, family, entry: entry.hash });
         for (const hash of [...entry.next, ...entry.refs]) {
           if (seen.has(hash) || unindexed.has(hash)) continue;
@@ -285,11 +293,33 @@ export class FamilyStore {
       frontier = next;
     }
     if (batch.length === 0) return 0;
-    batch.reverse(); // oldest first: cheaper version bookkeeping, same result in any order
-    await index.ingestMany(batch);
-    const ids = batch.flatMap((e) => e.records.map((r) => r.id));
-    this.#notify(await this.#stored(ids));
+    await this.#ingestInChunks(batch.sort(byClock));
     return batch.length;
+  }
+
+  /**
+   * Ingests `entries` (ancestors first) in transactions of about INGEST_CHUNK_RECORDS records,
+   * yielding to the event loop between them, and tells subscribers after each. Ancestors first
+   * keeps the walk's rule (a known entry's ancestors are known) true after every chunk, even if
+   * the process stops half-way. A large catch-up is compacted once, at the end, in steps.
+   */
+  async #ingestInChunks(entries: { entry: LogEntry; ingest: IngestEntry }[]): Promise<void> {
+    const { index } = this.#deps;
+    let records = 0;
+    for (let start = 0; start < entries.length;) {
+      const chunk: IngestEntry[] = [];
+      let size = 0;
+      while (start < entries.length && (chunk.length === 0 || size < INGEST_CHUNK_RECORDS)) {
+        const { ingest } = entries[start++]!;
+        chunk.push(ingest);
+        size += ingest.records.length;
+      }
+      if (records > 0) await yieldToEventLoop();
+      await index.ingestMany(chunk);
+      records += size;
+      this.#notify(await this.#stored(chunk.flatMap((e) => e.records.map((r) => r.id))));
+    }
+    if (records >= COMPACT_AFTER_RECORDS) await index.compactInSteps();
   }
 
   async #stored(ids: string[]): Promise<StoredRecord[]> {
@@ -321,6 +351,27 @@ export class FamilyStore {
   #requireOpen(): void {
     if (this.#closed) throw new NotStartedError(`the ${this.family} store is closed`);
   }
+}
+
+/**
+ * Ancestors first: an entry's Lamport clock is above those of the entries it points to (OrbitDB
+ * sets it to the highest of theirs plus one), ties broken by hash so that the order is the same
+ * on every node.
+ */
+function byClock(a: { entry: LogEntry }, b: { entry: LogEntry }): number {
+  const ta = a.entry.clock.time;
+  const tb = b.entry.clock.time;
+  if (ta !== tb) return ta - tb;
+  return a.entry.hash < b.entry.hash ? -1 : a.entry.hash > b.entry.hash ? 1 : 0;
+}
+
+/**
+ * Lets I/O (the API's requests) and timers run before the next chunk of synchronous work: a
+ * timer, not setImmediate, so that a whole turn of the event loop runs in between (and it works
+ * in browsers too).
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** A deep copy of `envelope`, deeply frozen; an InvalidRecordError if it is not plain data. */

@@ -17,6 +17,13 @@
  * await node.stop();
  * ```
  */
+export {
+  ConfiguredPeers,
+  DEFAULT_REDIAL,
+  redialDelay,
+  type ConfiguredPeerEvent,
+  type RedialOptions,
+} from "./configured-peers.ts";
 export { ContentStore, DEFAULT_CONTENT_LIMITS, type ContentLimits } from "./content.ts";
 export * from "./errors.ts";
 export { FamilyStore, type PutResult, type RecordHandler } from "./family-store.ts";

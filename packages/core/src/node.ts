@@ -27,6 +27,7 @@ import { createHeliaLight } from "helia";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes } from "@noble/hashes/utils.js";
 import type { Libp2pOptions } from "libp2p";
+import { ConfiguredPeers, type ConfiguredPeerEvent, type RedialOptions } from "./configured-peers.ts";
 import { ContentStore, type ContentLimits } from "./content.ts";
 import { entryStorage } from "./entry-storage.ts";
 import { NotStartedError } from "./errors.ts";
@@ -61,8 +62,15 @@ export interface StoaNodeOptions {
   transports: NonNullable<Libp2pOptions["transports"]>;
   /** Addresses to listen on, e.g. ["/ip4/127.0.0.1/tcp/0"]. */
   listen?: string[];
-  /** Peers to dial at start (configured peers; there is no discovery). */
+  /**
+   * Peers to dial at start (configured peers; there is no discovery). A configured peer that
+   * cannot be reached, or disconnects, is dialled again with exponential backoff and jitter.
+   */
   peers?: string[];
+  /** The backoff of those redials (default 1 s doubling to 30 s, half of each delay at random). */
+  redial?: Partial<RedialOptions>;
+  /** Told what happens to configured peers: connected, disconnected, a failed dial, a redial scheduled. */
+  onPeerEvent?: (event: ConfiguredPeerEvent) => void;
   /** Decides which addresses may be dialled or accepted (e.g. loopbackOnlyGater in tests). */
   connectionGater?: ConnectionGater;
   /** The families to open (default: all). */
@@ -128,6 +136,7 @@ interface Running {
   stores: Map<Family, FamilyStore>;
   indexes: RecordIndex[];
   content: ContentStore;
+  configuredPeers: ConfiguredPeers;
 }
 
 export class StoaNode {
@@ -261,10 +270,12 @@ export class StoaNode {
     await options.blockstore.open?.();
     await options.datastore.open?.();
     const helia = createHelia(options, this.#guard);
-    const opened: { orbitdb?: OrbitDB; stores: Map<Family, FamilyStore>; indexes: RecordIndex[] } = {
-      stores: new Map(),
-      indexes: [],
-    };
+    const opened: {
+      orbitdb?: OrbitDB;
+      stores: Map<Family, FamilyStore>;
+      indexes: RecordIndex[];
+      configuredPeers?: ConfiguredPeers;
+    } = { stores: new Map(), indexes: [] };
     try {
       await helia.start();
       // A fixed id keeps the OrbitDB identity across restarts (its key is in the directory).
@@ -301,9 +312,8 @@ export class StoaNode {
       }
       // Indexes opened before a later one taught the policy something catch up here.
       for (const index of opened.indexes) await this.#applyPolicyTo(index);
-      for (const peer of options.peers ?? []) {
-        await helia.libp2p.dial(multiaddr(peer)).catch(() => undefined);
-      }
+      opened.configuredPeers = this.#configuredPeers(helia);
+      await opened.configuredPeers.start();
       const delegations = opened.stores.get("delegations");
       delegations?.subscribe((records) => {
         for (const r of records) {
@@ -318,8 +328,10 @@ export class StoaNode {
         stores: opened.stores,
         indexes: opened.indexes,
         content: new ContentStore(unixfs(helia), helia.pins, options.content),
+        configuredPeers: opened.configuredPeers,
       };
     } catch (error) {
+      opened.configuredPeers?.stop();
       this.#guard.uninstall();
       for (const store of opened.stores.values()) await store.close().catch(() => undefined);
       await opened.orbitdb?.stop().catch(() => undefined);
@@ -334,6 +346,8 @@ export class StoaNode {
   async #stop(): Promise<void> {
     const running = this.#running!;
     this.#running = undefined;
+    // Before libp2p stops: its closing connections must not be dialled again.
+    running.configuredPeers.stop();
     this.#guard.uninstall();
     for (const store of running.stores.values()) await store.close();
     await running.orbitdb.stop();
@@ -341,6 +355,22 @@ export class StoaNode {
     await running.helia.stop();
     await this.#options.blockstore.close?.();
     await this.#options.datastore.close?.();
+  }
+
+  /** Configured peers, kept connected; their events go to libp2p's debug log and `onPeerEvent`. */
+  #configuredPeers(helia: Helia): ConfiguredPeers {
+    const log = helia.libp2p.logger.forComponent("stoa:configured-peers");
+    return new ConfiguredPeers(helia.libp2p, this.#options.peers ?? [], {
+      ...this.#options.redial,
+      onEvent: (event) => {
+        log("%s %s %o", event.type, event.address, event);
+        try {
+          this.#options.onPeerEvent?.(event);
+        } catch {
+          // the listener's failure is its own; the peers are kept all the same
+        }
+      },
+    });
   }
 
   #storeDeps(family: Family, db: DocumentsDatabase<EnvelopeDocument>, index: RecordIndex) {

@@ -45,12 +45,14 @@ export interface RankLimits {
 export const DEFAULT_RANK_LIMITS: RankLimits = { rankLimit: 250, rankScanLimit: 10_000 };
 
 /**
- * Cost of one FTS seek (~100-200 us: a MATCH parsed, every segment searched) over the cost of
- * reading one list entry (~0.15 us). Walking an index for `rows` results, a word held by a share
- * `s` of the records costs rows / s seeks, or s * docs entries read once: a seek per walked row
- * pays when s > sqrt(SEEK_COST * rows / docs) (0.46 for 21 rows of 100,000 records).
+ * Cost of one FTS seek over the cost of reading one list entry (~0.13 us). Walking an index for
+ * `rows` results, a word held by a share `s` of the records costs rows / s seeks, or s * docs
+ * entries read once: a seek per walked row pays when s > sqrt(SEEK_COST * rows / docs) (0.15 for
+ * 21 rows of 100,000 records). A seek searches every FTS segment: ~10 us on an index merged into
+ * one segment (RecordIndex keeps it merged as it grows), 80-200 us on one with dozens (measured at
+ * 100,000 listings, bench:market).
  */
-const SEEK_COST = 1_000;
+const SEEK_COST = 100;
 
 /** Frequent words and how many records hold them, read from fts5vocab (a snapshot). */
 export interface Vocabulary {
