@@ -72,6 +72,7 @@ describe("API: the node, its peers, health and metrics", function () {
         "delegations",
         "listings",
         "orderNotes",
+        "polls",
         "profiles",
         "reviews",
       ]);
