@@ -34,6 +34,12 @@ const REPAIR_DELAY_MS = 500;
 export const INGEST_CHUNK_RECORDS = 500;
 /** A catch-up of at least this many records is compacted after (FTS segments merged, statistics). */
 const COMPACT_AFTER_RECORDS = 5_000;
+/**
+ * Longest stretch of the walk through the log without a turn of the event loop (ms). OrbitDB
+ * serves entries it holds in memory without I/O, so walking 1,000 entries of 100 records each
+ * (reading and decoding them) held the event loop for ~450 ms in one go.
+ */
+const WALK_SLICE_MS = 20;
 
 export interface FamilyStoreDeps {
   network: string;
@@ -264,9 +270,14 @@ export class FamilyStore {
     // one index lookup, and an unknown one is not looked up twice.
     const unindexed = new Set<string>();
     let frontier = roots;
+    let slice = performance.now();
     while (frontier.length > 0) {
       const next: LogEntry[] = [];
       for (const entry of frontier) {
+        if (performance.now() - slice > WALK_SLICE_MS) {
+          await yieldToEventLoop();
+          slice = performance.now();
+        }
         if (seen.has(entry.hash)) continue;
         seen.add(entry.hash);
         if (!unindexed.has(entry.hash) && (await index.hasEntry(entry.hash))) continue;
