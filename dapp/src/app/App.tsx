@@ -22,7 +22,11 @@ const NewListingPage = lazy(() => import("../market/ListingForm.tsx").then((m) =
 const EditListingPage = lazy(() => import("../market/ListingForm.tsx").then((m) => ({ default: m.EditListingPage })));
 const OrdersPage = lazy(() => import("../market/OrdersPage.tsx"));
 const OrderPage = lazy(() => import("../market/OrderPage.tsx"));
-// Governance: gasless polls.
+// Governance: proposals on chain, delegates, gasless polls.
+const ProposalsPage = lazy(() => import("../governance/ProposalsPage.tsx"));
+const NewProposalPage = lazy(() => import("../governance/NewProposalPage.tsx"));
+const ProposalPage = lazy(() => import("../governance/ProposalPage.tsx"));
+const DelegatesPage = lazy(() => import("../governance/DelegatesPage.tsx"));
 const PollsPage = lazy(() => import("../governance/polls/PollsPage.tsx"));
 const NewPollPage = lazy(() => import("../governance/polls/NewPollPage.tsx"));
 const PollPage = lazy(() => import("../governance/polls/PollPage.tsx"));
@@ -105,6 +109,7 @@ export function App() {
         <nav aria-label="Main" className="nav">
           <NavLink href="/">Home</NavLink>
           <NavLink href="/market">Market</NavLink>
+          <NavLink href="/governance">Governance</NavLink>
           <NavLink href="/profile">Profile</NavLink>
           <NavLink href="/token">Token</NavLink>
           <NavLink href="/node">Node</NavLink>
@@ -128,6 +133,12 @@ export function App() {
             </Route>
             <Route path="/market/listings/:id/edit">{(params) => <EditListingPage id={params.id} />}</Route>
             <Route path="/market/listings/:id">{(params) => <ListingPage id={params.id} />}</Route>
+            <Route path="/governance" component={ProposalsPage} />
+            <Route path="/governance/proposals/new" component={NewProposalPage} />
+            <Route path="/governance/proposals/:id">
+              {(params) => (/^[0-9]{1,78}$/.test(params.id) ? <ProposalPage id={params.id} /> : <NotFoundPage />)}
+            </Route>
+            <Route path="/governance/delegates" component={DelegatesPage} />
             <Route path="/governance/polls" component={PollsPage} />
             <Route path="/governance/polls/new" component={NewPollPage} />
             <Route path="/governance/polls/:id">{(params) => <PollPage id={params.id} />}</Route>

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Contract, type ContractTransactionResponse, JsonRpcProvider } from "ethers";
+import { Contract, type ContractTransactionResponse, JsonRpcProvider, type JsonRpcSigner } from "ethers";
 import { publicRpcUrl } from "../../src/api/chain.ts";
 import { createEthOrder, errorOf, startApi, type TestApi } from "./helpers.ts";
 
@@ -94,7 +94,11 @@ describe("API: the chain", function () {
     const provider = new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true });
     try {
       // Dev accounts 3 and 4 delegate to 3; 4 then moves to 5: 3 keeps its own balance only.
-      const [a3, a4, a5] = await Promise.all([3, 4, 5].map((i) => provider.getSigner(i)));
+      const [a3, a4, a5] = (await Promise.all([3, 4, 5].map((i) => provider.getSigner(i)))) as [
+        JsonRpcSigner,
+        JsonRpcSigner,
+        JsonRpcSigner,
+      ];
       const token = (signer: typeof a3) =>
         new Contract(chain.manifest.contracts.token!.address, chain.manifest.contracts.token!.abi as never, signer);
       const send = async (signer: typeof a3, to: string) => {

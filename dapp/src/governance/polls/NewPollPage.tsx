@@ -11,6 +11,7 @@ import { useSession } from "../../session/SessionProvider.tsx";
 import { useChainStatus } from "../../stoa/queries.ts";
 import { EmptyState, ErrorNotice, Notice, PageHeading } from "../../ui/components.tsx";
 import { SYSTEM_LABELS } from "./api.ts";
+import { GovernanceNav } from "../GovernanceNav.tsx";
 
 const HOUR = 3_600;
 const PERIODS = [
@@ -120,6 +121,7 @@ export default function NewPollPage() {
         A poll is a record signed by your wallet; every node that replicates polls shows it. Votes weigh the voting
         power (delegated STOA) each voter had when the poll was created.
       </p>
+      <GovernanceNav />
       {!connection ? (
         <EmptyState title="Connect a wallet to create a poll.">
           <p className="muted">You need voting power: delegate your STOA (to yourself) on the Token page first.</p>

@@ -24,6 +24,7 @@ import { useChainStatus } from "../../stoa/queries.ts";
 import { AddressText, ErrorNotice, Notice, PageHeading, Spinner } from "../../ui/components.tsx";
 import { formatDateTime } from "../../ui/format.ts";
 import { formatWeight, STATE_LABELS, SYSTEM_LABELS, useMyVote, usePoll, usePollTally } from "./api.ts";
+import { GovernanceNav } from "../GovernanceNav.tsx";
 
 const Markdown = lazy(() => import("../../ui/Markdown.tsx"));
 
@@ -279,6 +280,7 @@ export default function PollPage({ id }: { id: string }) {
         {formatDateTime(body.start * 1000)} – {formatDateTime(body.end * 1000)} · voting power as of{" "}
         {formatDateTime(body.snapshot * 1000)}
       </p>
+      <GovernanceNav />
       {body.body && (
         <Suspense fallback={<Spinner label="Loading the text" />}>
           <Markdown source={body.body} />
@@ -290,7 +292,8 @@ export default function PollPage({ id }: { id: string }) {
           {formatDateTime(myVote.data.createdAt)}
         </Notice>
       )}
-      <VoteForm key={myVote.data?.id ?? "none"} poll={poll.data} myVote={myVote.data} />
+      {/* Remounted once the vote has loaded (to start from it), not when it changes (that would hide "Vote recorded"). */}
+      <VoteForm key={myVote.isPending ? "loading" : "loaded"} poll={poll.data} myVote={myVote.data} />
       <section className="card" aria-labelledby="results-heading">
         <h2 id="results-heading">Results</h2>
         {tally.isPending ? (

@@ -8,6 +8,7 @@ import { Link, useLocation, useSearch } from "wouter";
 import { AddressText, EmptyState, ErrorNotice, PageHeading, Spinner } from "../../ui/components.tsx";
 import { formatDateTime } from "../../ui/format.ts";
 import { pollsClient, STATE_LABELS, SYSTEM_LABELS } from "./api.ts";
+import { GovernanceNav } from "../GovernanceNav.tsx";
 
 const FILTERS: { state?: PollState; label: string }[] = [
   { label: "All" },
@@ -68,6 +69,7 @@ export default function PollsPage() {
         Gasless polls: questions and votes are records signed by wallets and shared between nodes; each vote weighs the
         voter's STOA voting power at the poll's snapshot, read from the chain. Anyone can recompute a tally.
       </p>
+      <GovernanceNav />
       <nav className="tabs" aria-label="Polls by state">
         {FILTERS.map((f) => (
           <button
