@@ -115,6 +115,28 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * A person: a page in its own browser context with its own test wallet on dev account `index`,
+ * opened at `url` and connected through the wallet dialog. Uncaught page errors go to `pageErrors`.
+ */
+export async function connectedPage(
+  browser: Browser,
+  rpcUrl: string,
+  { index, url, pageErrors }: { index: number; url: string; pageErrors: string[] },
+): Promise<{ page: Page; wallet: TestWallet }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const wallet = new TestWallet(rpcUrl);
+  await wallet.switchTo(index);
+  await wallet.install(context);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(`${url}: ${error.message}`));
+  await page.goto(url);
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  await page.getByRole("button", { name: "Stoa Test Wallet" }).click();
+  await page.getByTestId("account").waitFor({ timeout: 30_000 });
+  return { page, wallet };
+}
+
 interface RpcError {
   code: number;
   message: string;

@@ -8,7 +8,15 @@
 import { expect } from "chai";
 import { Contract, JsonRpcProvider, parseEther, Wallet, type ContractTransactionResponse } from "ethers";
 import type { Browser, Page } from "playwright-core";
-import { gradientPng, launchBrowser, screenshot, startNodes, TestWallet, type TestNodes } from "./harness.ts";
+import {
+  gradientPng,
+  launchBrowser,
+  screenshot,
+  startNodes,
+  TestWallet,
+  type TestNodes,
+  connectedPage,
+} from "./harness.ts";
 
 const WAIT = { timeout: 30_000 };
 const SELLER = 4;
@@ -38,17 +46,7 @@ describe("market in Chromium: seller on node A, buyer on node B", function () {
 
   /** A page in its own browser context with its own wallet on dev account `index`, connected. */
   async function person(index: number, url: string): Promise<{ page: Page; wallet: TestWallet }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const wallet = new TestWallet(nodes.rpcUrl);
-    await wallet.switchTo(index);
-    await wallet.install(context);
-    const page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(`${url}: ${error.message}`));
-    await page.goto(url);
-    await page.getByRole("button", { name: "Connect wallet" }).click();
-    await page.getByRole("button", { name: "Stoa Test Wallet" }).click();
-    await page.getByTestId("account").waitFor(WAIT);
-    return { page, wallet };
+    return connectedPage(browser, nodes.rpcUrl, { index, url, pageErrors });
   }
 
   it("lists, finds by search on another node, pays into escrow, ships with encrypted notes, releases, reviews", async function () {

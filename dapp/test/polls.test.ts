@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import { Contract, HDNodeWallet, JsonRpcProvider, Mnemonic, type ContractTransactionResponse } from "ethers";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, screenshot, startNodes, TestWallet, type TestNodes } from "./harness.ts";
+import { launchBrowser, screenshot, startNodes, type TestNodes, connectedPage } from "./harness.ts";
 
 const WAIT = { timeout: 30_000 };
 const AUTHOR = 1;
@@ -47,17 +47,7 @@ describe("polls in Chromium: a poll made on node A, voted on A and B", function 
 
   /** A page in its own browser context with its own wallet on dev account `index`, connected. */
   async function person(index: number, url: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const wallet = new TestWallet(nodes.rpcUrl);
-    await wallet.switchTo(index);
-    await wallet.install(context);
-    const page = await context.newPage();
-    page.on("pageerror", (error) => pageErrors.push(`${url}: ${error.message}`));
-    await page.goto(url);
-    await page.getByRole("button", { name: "Connect wallet" }).click();
-    await page.getByRole("button", { name: "Stoa Test Wallet" }).click();
-    await page.getByTestId("account").waitFor(WAIT);
-    return page;
+    return (await connectedPage(browser, nodes.rpcUrl, { index, url, pageErrors })).page;
   }
 
   const tallyOf = async (url: string, id: string) => {

@@ -16,6 +16,7 @@ import { AddressText, EmptyState, ErrorNotice, Notice, PageHeading, Spinner, TxS
 import { formatStoa } from "../ui/errors.ts";
 import { formatDateTime } from "../ui/format.ts";
 import { useProposal, useProposalBody, useVotingPower } from "./api.ts";
+import { DevClock } from "./DevClock.tsx";
 import { describeAction, describeCall, STEP_TEXT } from "./describe.ts";
 import { GovernanceNav } from "./GovernanceNav.tsx";
 import { StateBadge, VoteBars } from "./VoteBars.tsx";
@@ -135,9 +136,21 @@ function VoteForm({ proposal }: { proposal: Proposal }) {
 function NextStep({ proposal, now }: { proposal: Proposal; now: number }) {
   const { connection } = useSession();
   const { tx, act } = useAct();
-  if (proposal.state === "active") return <VoteForm proposal={proposal} />;
+  if (proposal.state === "active") {
+    return (
+      <>
+        <VoteForm proposal={proposal} />
+        <DevClock until={proposal.voteEnd} now={now} label="the end of the vote" />
+      </>
+    );
+  }
   if (proposal.state === "pending") {
-    return <Notice>Voting opens {formatDateTime(proposal.voteStart * 1000)}.</Notice>;
+    return (
+      <>
+        <Notice>Voting opens {formatDateTime(proposal.voteStart * 1000)}.</Notice>
+        <DevClock until={proposal.voteStart} now={now} label="the start of the vote" />
+      </>
+    );
   }
   if (proposal.state === "succeeded" || proposal.state === "queued") {
     const ready = proposal.state === "queued" && proposal.eta !== undefined && now >= proposal.eta;
@@ -171,6 +184,9 @@ function NextStep({ proposal, now }: { proposal: Proposal; now: number }) {
           >
             Execute
           </button>
+        )}
+        {proposal.state === "queued" && proposal.eta !== undefined && (
+          <DevClock until={proposal.eta} now={now} label="the end of the timelock's delay" />
         )}
         <TxStatus state={tx.state} />
       </div>

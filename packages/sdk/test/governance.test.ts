@@ -19,18 +19,7 @@ import {
   type ProposalAction,
   type StoaClient,
 } from "../src/index.ts";
-import { devAccount, freshAccount, startPeer, testClient, testNode, type TestNode } from "./helpers.ts";
-
-/** Retries `read` until `ok` holds of its answer. */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  const until = Date.now() + 30_000;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined && ok(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { devAccount, freshAccount, startPeer, testClient, testNode, type TestNode, eventually } from "./helpers.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -136,3 +136,22 @@ export async function testClient(config: Partial<StoaClientConfig> = {}): Promis
   const { url, rpcUrl, chain } = await testNode();
   return createStoaClient({ node: url, provider: http(rpcUrl), deployment: chain.manifest, ...config });
 }
+
+/**
+ * Retries `read` until `ok` holds of its answer (the node's indexes follow the chain and the
+ * network within a second or so); fails naming `what` after `timeoutMs`.
+ */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read().catch(() => undefined);
+    if (value !== undefined && ok(value)) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

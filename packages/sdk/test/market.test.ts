@@ -24,23 +24,12 @@ import {
   type ApiMarketOrder,
   type StoaClient,
 } from "../src/index.ts";
-import { devAccount, freshAccount, testClient, testNode } from "./helpers.ts";
+import { devAccount, freshAccount, testClient, testNode, eventually } from "./helpers.ts";
 
 const ETH = "0x0000000000000000000000000000000000000000";
 const ARBITER = devAccount(7);
 const BPS = 10_000n;
 const fee = (amount: bigint, bps: number) => (amount * BigInt(bps)) / BPS;
-
-/** Retries `read` until `ok` holds of its answer (the chain index follows the chain within a second). */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  const until = Date.now() + 20_000;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined && ok(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe("market: listings, escrowed orders, reviews", function () {
   this.timeout(120_000);

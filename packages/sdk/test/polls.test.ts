@@ -20,20 +20,9 @@ import {
   type PublicClient,
 } from "viem";
 import { StoaApiError, type ApiPollTally, type StoaClient } from "../src/index.ts";
-import { devAccount, freshAccount, NETWORK, testClient, testNode } from "./helpers.ts";
+import { devAccount, freshAccount, NETWORK, testClient, testNode, eventually } from "./helpers.ts";
 
 const STOA = 10n ** 18n;
-
-/** Retries `read` until `ok` holds of its answer. */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  const until = Date.now() + 30_000;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined && ok(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The error `promise` rejects with (or a failure if it resolves). */
 async function refusal(promise: Promise<unknown>): Promise<StoaApiError> {
