@@ -186,7 +186,10 @@ describe("market in Chromium: seller on node A, buyer on node B", function () {
     await b.getByLabel("Arbiter").selectOption(buyer.wallet.address(ARBITER));
     const calls = buyer.wallet.calls.length;
     await b.getByRole("button", { name: "Pay 250 dUSD into escrow" }).click();
-    await b.getByRole("heading", { level: 1, name: /^Order #\d+$/ }).waitFor(WAIT);
+    const ordered = b.getByRole("heading", { level: 1, name: /^Order #\d+$/ });
+    await ordered.or(b.getByRole("alert")).first().waitFor(WAIT);
+    if (!(await ordered.isVisible()))
+      throw new Error(`paying failed: ${await b.getByRole("alert").first().innerText()}`);
     // One permit signature, one transaction.
     const asked = buyer.wallet.calls.slice(calls);
     expect(asked.filter((m) => m === "eth_signTypedData_v4")).to.have.length(1);

@@ -228,11 +228,14 @@ describe("governance: delegation, proposals, votes, timelock, the deny list", fu
       const deny = await pass("Deny mallory", [{ kind: "deny", account: mallory.address, reasonCid: "bafkreispam" }]);
       const executedAt = deny.timeline.at(-1)!;
       expect(executedAt.done).to.equal(true);
-      await eventually(
-        () => fetch(`${b.url}/v1/chain/deny-list`).then((r) => r.json() as Promise<{ denied: { account: string }[] }>),
-        (list) => list.denied.some((x) => x.account === mallory.address),
-        "the denial in B's index",
-      );
+      for (const node of [a, b]) {
+        await eventually(
+          () =>
+            fetch(`${node.url}/v1/chain/deny-list`).then((r) => r.json() as Promise<{ denied: { account: string }[] }>),
+          (list) => list.denied.some((x) => x.account === mallory.address),
+          "the denial in the node's index",
+        );
+      }
       const hidden = await onB.getListing({ id: before }).catch((e: unknown) => e);
       expect(hidden, "B hides the denied account's records")
         .to.be.instanceOf(StoaApiError)
@@ -262,6 +265,14 @@ describe("governance: delegation, proposals, votes, timelock, the deny list", fu
       await eventually(() => onD.getListing({ id: relayed }), Boolean, "an honest listing relayed from C to D by B");
 
       await pass("Allow mallory again", [{ kind: "allow", account: mallory.address, reasonCid: "bafkreiappeal" }]);
+      for (const node of [a, b]) {
+        await eventually(
+          () =>
+            fetch(`${node.url}/v1/chain/deny-list`).then((r) => r.json() as Promise<{ denied: { account: string }[] }>),
+          (list) => !list.denied.some((x) => x.account === mallory.address),
+          "the allowance in the node's index",
+        );
+      }
       await eventually(() => onB.getListing({ id: before }), Boolean, "the first listing shown again on B");
       const again = (await onA.createListing(listing("After the appeal"))).records[0]!.id;
       await eventually(() => onB.getListing({ id: again }), Boolean, "a new listing relayed to B");

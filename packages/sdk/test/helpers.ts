@@ -149,9 +149,16 @@ export async function eventually<T>(
 ): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const value = await read().catch(() => undefined);
+    let last: unknown;
+    const value = await read().catch((error: unknown) => void (last = error));
     if (value !== undefined && ok(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) {
+      const seen =
+        last instanceof Error
+          ? last.message
+          : JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+      throw new Error(`timed out waiting for ${what}; last seen: ${String(seen).slice(0, 2_000)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -1,16 +1,11 @@
 /**
- * Gasless polls through the SDK against two real daemons (A runs the dev chain, B follows it in
- * rpc mode and dials A): three voters, one of whom changes their vote, give identical tallies on
+ * Gasless polls through the SDK against two real daemons (A runs a dev chain of its own, B follows
+ * it in rpc mode and dials A): three voters, one of whom changes their vote, give identical tallies on
  * both nodes, and verifyPollTally agrees with each; the refusals name their rule (a vote signed
  * for another poll, by an account without STOA, after the end by the chain's clock, ...).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { expect } from "chai";
-import { initRepo, openRepo, startDaemon, type RunningDaemon } from "@stoa/node";
 import { tallyPoll, type PollV1 } from "@stoa/protocol";
-import { pino } from "pino";
 import {
   createPublicClient,
   createWalletClient,
@@ -19,8 +14,10 @@ import {
   type PrivateKeyAccount,
   type PublicClient,
 } from "viem";
-import { StoaApiError, type ApiPollTally, type StoaClient } from "../src/index.ts";
-import { devAccount, freshAccount, NETWORK, testClient, testNode, eventually } from "./helpers.ts";
+import { StoaApiError, type ApiPollTally, type StoaClient, type StoaClientConfig } from "../src/index.ts";
+import { devAccount, eventually, freshAccount, startPeer, testClient as sharedClient } from "./helpers.ts";
+
+type Peer = Awaited<ReturnType<typeof startPeer>>;
 
 const STOA = 10n ** 18n;
 
@@ -41,8 +38,11 @@ describe("gasless polls on two nodes", function () {
   this.timeout(180_000);
   let rpcUrl: string;
   let rpc: PublicClient;
-  let nodeB: RunningDaemon;
-  let dirB: string;
+  let nodeA: Peer;
+  let nodeB: Peer;
+  /** A client of `node` (A unless told), on A's chain. */
+  const testClient = (config: Partial<StoaClientConfig> & { node?: string } = {}) =>
+    sharedClient({ node: nodeA.url, provider: http(nodeA.rpcUrl), deployment: nodeA.chain.manifest, ...config });
   /** Three voters holding 100, 400 and 900 STOA, delegated to themselves; each with a client of A and of B. */
   const voters: { account: PrivateKeyAccount; a: StoaClient; b: StoaClient; weight: bigint }[] = [];
 
@@ -56,31 +56,12 @@ describe("gasless polls on two nodes", function () {
   };
 
   before(async function () {
-    const a = await testNode();
-    rpcUrl = a.rpcUrl;
+    // A chain of their own: other test files move the shared dev chain's clock by hours, and
+    // votes dated by that clock would be refused by relays as from the future (STACK: freshness).
+    nodeA = await startPeer({ chain: "own", peers: [] });
+    nodeB = await startPeer({ chain: nodeA.chain, peers: [nodeA.node.multiaddrs[0]!.toString()] });
+    rpcUrl = nodeA.rpcUrl;
     rpc = createPublicClient({ transport: http(rpcUrl) });
-    dirB = mkdtempSync(join(tmpdir(), "stoa-sdk-polls-"));
-    await initRepo(dirB);
-    nodeB = await startDaemon({
-      repo: dirB,
-      config: openRepo(dirB, {
-        env: {},
-        flags: {
-          network: NETWORK,
-          "p2p.listen": ["/ip4/127.0.0.1/tcp/0"],
-          "p2p.loopbackOnly": true,
-          "p2p.peers": [a.node.multiaddrs[0]!.toString()],
-          "chain.mode": "rpc",
-          "chain.rpcUrl": a.chain.rpcUrl,
-          "chain.deployment": a.chain.manifestPath,
-          "api.host": "127.0.0.1",
-          "api.port": 0,
-          "api.rateLimitPerIp": 100_000,
-          "api.rateLimitPerSession": 100_000,
-        },
-      }),
-      logger: pino({ level: process.env.STOA_TEST_LOG ?? "silent" }),
-    });
 
     const funder = await testClient({ signer: devAccount(0) });
     const eth = createWalletClient({ account: devAccount(0), transport: http(rpcUrl) });
@@ -102,7 +83,7 @@ describe("gasless polls on two nodes", function () {
 
   after(async function () {
     await nodeB?.stop();
-    if (dirB) rmSync(dirB, { recursive: true, force: true });
+    await nodeA?.stop();
   });
 
   let pollId: string;
@@ -255,7 +236,7 @@ describe("gasless polls on two nodes", function () {
 
   it("verifyPollTally reports a node that misstates a score or serves a vote that does not verify", async function () {
     const [ada] = voters as [(typeof voters)[0]];
-    const { url } = await testNode();
+    const { url } = nodeA;
     // A node that lies cannot be caused with honest daemons: this client's fetch alters the answers.
     const lying: typeof fetch = async (input, init) => {
       const answer = await fetch(input, init);
