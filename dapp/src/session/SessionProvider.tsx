@@ -6,7 +6,17 @@
  */
 import { StoaApiError, type StoaClient, type StoaSession } from "@stoa/sdk";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
 import { NODE_URL } from "../app/config.ts";
 import { putSession } from "../stoa/client-session.ts";
 import { useChainStatus } from "../stoa/queries.ts";
@@ -164,10 +174,30 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setError(undefined);
   }, [client, address, setSession]);
 
+  const status: SessionStatus = signingIn
+    ? "signing-in"
+    : session
+      ? "signed-in"
+      : connection && (!client || stored.isPending)
+        ? "checking"
+        : "signed-out";
+
+  // A write may start while the connected wallet's client is still loading or its stored session
+  // is being checked (just after a page load): it waits for that, rather than failing or asking
+  // for a second signature.
+  const latest = useRef({ client, session, signIn, checking: true });
+  const waiters = useRef<(() => void)[]>([]);
+  useLayoutEffect(() => {
+    latest.current = { client, session, signIn, checking: status === "checking" };
+    if (status !== "checking") for (const wake of waiters.current.splice(0)) wake();
+  }, [client, session, signIn, status]);
+
   const ensureSession = useCallback(async () => {
-    if (client && session) return client;
-    return signIn();
-  }, [client, session, signIn]);
+    if (latest.current.checking) await new Promise<void>((resolve) => waiters.current.push(resolve));
+    const { client: ready, session: open, signIn: signInNow } = latest.current;
+    if (ready && open) return ready;
+    return signInNow();
+  }, []);
 
   const noteError = useCallback(
     (failure: unknown) => {
@@ -178,13 +208,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [drop],
   );
 
-  const status: SessionStatus = signingIn
-    ? "signing-in"
-    : session
-      ? "signed-in"
-      : connection && (!client || stored.isPending)
-        ? "checking"
-        : "signed-out";
   const wrongChain = Boolean(connection && chain.data && connection.chainId !== chain.data.chainId);
   const value = useMemo(
     () => ({ client, connection, status, session, error, wrongChain, signIn, signOut, ensureSession, noteError }),
