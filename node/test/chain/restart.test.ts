@@ -102,6 +102,9 @@ describe("chain service restarts and rpc mode", function () {
     const second = await startDev(repo);
     try {
       expect(second.manifest.contracts.marketplace!.address).to.equal(first.manifest.contracts.marketplace!.address);
+      // The old index's cursor may be past the new chain's head: wait for the reset first, or
+      // waitFor() could return before the indexer looked at the new chain.
+      await eventually(() => (second.indexer.stats.resets === 1 ? true : undefined), 30_000);
       await second.indexer.waitFor((await second.head()).number);
       expect(second.indexer.stats).to.deep.include({ firstBlock: 0, resets: 1 });
       expect(await second.indexer.orders()).to.deep.equal([]);
