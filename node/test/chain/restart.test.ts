@@ -102,11 +102,16 @@ describe("chain service restarts and rpc mode", function () {
     const second = await startDev(repo);
     try {
       expect(second.manifest.contracts.marketplace!.address).to.equal(first.manifest.contracts.marketplace!.address);
-      // The old index's cursor may be past the new chain's head: wait for the reset first, or
-      // waitFor() could return before the indexer looked at the new chain.
-      await eventually(() => (second.indexer.stats.resets === 1 ? true : undefined), 30_000);
+      // A dev chain started in another second has another genesis block: the index starts over
+      // when it opens. One started in the same second has the same genesis and the same
+      // deployment blocks: the old order's block is then a reorg, rolled back to the last common
+      // block. Either way the old chain's order is gone; wait for that (the old cursor may be past
+      // the new head, so waitFor() alone could return before the indexer looked).
+      await eventually(async () => {
+        const { resets, rollbacks } = second.indexer.stats;
+        return resets + rollbacks >= 1 && (await second.indexer.orders()).length === 0 ? true : undefined;
+      }, 30_000);
       await second.indexer.waitFor((await second.head()).number);
-      expect(second.indexer.stats).to.deep.include({ firstBlock: 0, resets: 1 });
       expect(await second.indexer.orders()).to.deep.equal([]);
       expect(await second.indexer.arbiters()).to.have.length(3);
     } finally {
@@ -131,9 +136,14 @@ describe("chain service restarts and rpc mode", function () {
       await oldChain.stop();
       newChain = await ChainService.start({ config: chainConfig({ "chain.devPort": port }), repo: tempRepo(), logger });
       const head = (await newChain.head()).number;
-      await eventually(() => (follower.indexer.stats.resets === 1 ? true : undefined), 30_000);
+      // Another genesis block: a reset; the same one (both chains started in the same second): a
+      // rollback to the last common block. Either way the replaced chain's order goes.
+      await eventually(async () => {
+        const { resets, rollbacks } = follower.indexer.stats;
+        return resets + rollbacks >= 1 && (await follower.indexer.orders()).length === 0 ? true : undefined;
+      }, 30_000);
       await follower.indexer.waitFor(head);
-      expect(resets).to.deep.equal([true]);
+      expect(resets.length).to.be.at.least(1);
       expect(await follower.indexer.orders()).to.deep.equal([]);
       expect(await follower.indexer.arbiters()).to.have.length(3);
       expect(follower.indexer.status).to.deep.include({ block: head, synced: true });
