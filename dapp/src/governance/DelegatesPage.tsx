@@ -5,9 +5,8 @@
  */
 import type { Address } from "viem";
 import { useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
-import { isAddress } from "viem";
 import { useSession } from "../session/SessionProvider.tsx";
+import { DelegateForm } from "../token/DelegateForm.tsx";
 import { useTransaction } from "../token/useTransaction.ts";
 import { AddressText, EmptyState, ErrorNotice, Notice, PageHeading, Spinner, TxStatus } from "../ui/components.tsx";
 import { formatStoa } from "../ui/errors.ts";
@@ -33,20 +32,9 @@ function useDelegate() {
   return { tx, delegate };
 }
 
-function MyDelegation({
-  account,
-  delegate,
-  busy,
-}: {
-  account: Address;
-  delegate: (to: Address) => void;
-  busy: boolean;
-}) {
-  const id = useId();
+function MyDelegation({ account }: { account: Address }) {
   const power = useVotingPower(account);
   const delegation = useDelegation(account);
-  const [to, setTo] = useState("");
-  const invalid = to !== "" && !isAddress(to, { strict: false });
   if (!power.data)
     return power.error ? <ErrorNotice error={power.error} /> : <Spinner label="Reading your delegation" />;
   const { votes, balance, delegatee } = power.data;
@@ -94,39 +82,6 @@ function MyDelegation({
           </dd>
         </div>
       </dl>
-      <div className="row">
-        <button type="button" className="button" disabled={busy} onClick={() => delegate(account)}>
-          Delegate to myself
-        </button>
-      </div>
-      <form
-        className="row"
-        onSubmit={(event: FormEvent) => {
-          event.preventDefault();
-          if (to && !invalid) delegate(to as Address);
-        }}
-      >
-        <label htmlFor={`${id}-to`} className="visually-hidden">
-          Delegate to address
-        </label>
-        <input
-          id={`${id}-to`}
-          className="grow mono"
-          placeholder="0x… address to delegate to"
-          value={to}
-          onChange={(e) => setTo(e.target.value.trim())}
-          aria-invalid={invalid}
-          aria-describedby={invalid ? `${id}-error` : undefined}
-        />
-        <button type="submit" className="button secondary" disabled={busy || invalid || !to}>
-          Delegate
-        </button>
-      </form>
-      {invalid && (
-        <p id={`${id}-error`} className="field-error">
-          Enter an address: 0x and 40 hex digits.
-        </p>
-      )}
     </div>
   );
 }
@@ -135,6 +90,8 @@ export default function DelegatesPage() {
   const { connection } = useSession();
   const delegates = useDelegates();
   const { tx, delegate } = useDelegate();
+  const queryClient = useQueryClient();
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ["governance"] });
   return (
     <section>
       <PageHeading title="Delegates">Delegates</PageHeading>
@@ -144,7 +101,10 @@ export default function DelegatesPage() {
       </p>
       <GovernanceNav />
       {connection ? (
-        <MyDelegation account={connection.address} delegate={(to) => void delegate(to)} busy={tx.busy} />
+        <>
+          <MyDelegation account={connection.address} />
+          <DelegateForm self={connection.address} refresh={refresh} />
+        </>
       ) : (
         <Notice>Connect a wallet to delegate your votes.</Notice>
       )}

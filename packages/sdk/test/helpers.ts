@@ -45,8 +45,9 @@ function tempDir(prefix: string): string {
   return dir;
 }
 
-async function start(): Promise<TestNode> {
-  const repo = tempDir("stoa-sdk-");
+/** A daemon on a temp repo, loopback only, on a dev chain of its own or following `chain` (rpc mode). */
+async function launch(prefix: string, chain: "own" | ChainService, peers: string[] = []): Promise<TestNode> {
+  const repo = tempDir(prefix);
   await initRepo(repo);
   const config = openRepo(repo, {
     env: {},
@@ -54,8 +55,10 @@ async function start(): Promise<TestNode> {
       network: NETWORK,
       "p2p.listen": ["/ip4/127.0.0.1/tcp/0"],
       "p2p.loopbackOnly": true,
-      "chain.mode": "dev",
-      "chain.devPort": 0,
+      "p2p.peers": peers,
+      ...(chain === "own"
+        ? { "chain.mode": "dev", "chain.devPort": 0 }
+        : { "chain.mode": "rpc", "chain.rpcUrl": chain.rpcUrl, "chain.deployment": chain.manifestPath }),
       "api.host": "127.0.0.1",
       "api.port": 0,
       "api.rateLimitPerIp": 100_000,
@@ -63,8 +66,8 @@ async function start(): Promise<TestNode> {
     },
   });
   const daemon = await startDaemon({ repo, config, logger });
-  const { chain, node } = daemon.ctx;
-  return { url: daemon.url, rpcUrl: chain.rpcUrl, chain, node, daemon };
+  const { chain: service, node } = daemon.ctx;
+  return { url: daemon.url, rpcUrl: service.rpcUrl, chain: service, node, daemon };
 }
 
 /**
@@ -79,33 +82,11 @@ export async function startPeer({
   chain: "shared" | "own" | ChainService;
   peers: string[];
 }): Promise<TestNode & { stop(): Promise<void> }> {
-  const repo = tempDir("stoa-sdk-peer-");
-  await initRepo(repo);
-  const follow = chain === "shared" ? (await testNode()).chain : chain;
-  const config = openRepo(repo, {
-    env: {},
-    flags: {
-      network: NETWORK,
-      "p2p.listen": ["/ip4/127.0.0.1/tcp/0"],
-      "p2p.loopbackOnly": true,
-      "p2p.peers": peers,
-      ...(follow === "own"
-        ? { "chain.mode": "dev", "chain.devPort": 0 }
-        : { "chain.mode": "rpc", "chain.rpcUrl": follow.rpcUrl, "chain.deployment": follow.manifestPath }),
-      "api.host": "127.0.0.1",
-      "api.port": 0,
-      "api.rateLimitPerIp": 100_000,
-      "api.rateLimitPerSession": 100_000,
-    },
-  });
-  const daemon = await startDaemon({ repo, config, logger });
+  const peer = await launch("stoa-sdk-peer-", chain === "shared" ? (await testNode()).chain : chain, peers);
+  const { daemon } = peer;
   peersStarted.push(daemon);
   return {
-    url: daemon.url,
-    rpcUrl: daemon.ctx.chain.rpcUrl,
-    chain: daemon.ctx.chain,
-    node: daemon.ctx.node,
-    daemon,
+    ...peer,
     async stop() {
       const at = peersStarted.indexOf(daemon);
       if (at >= 0) peersStarted.splice(at, 1);
@@ -117,7 +98,7 @@ const peersStarted: RunningDaemon[] = [];
 
 /** The node, its API and the dev chain, shared by every test file. */
 export function testNode(): Promise<TestNode> {
-  started ??= start();
+  started ??= launch("stoa-sdk-", "own");
   return started;
 }
 

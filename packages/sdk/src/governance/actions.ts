@@ -7,6 +7,7 @@
 import {
   decodeFunctionData,
   encodeFunctionData,
+  erc20Abi,
   getAddress,
   isAddress,
   keccak256,
@@ -55,19 +56,6 @@ export interface DecodedCall extends ProposalCall {
   functionName?: string;
   args?: readonly unknown[];
 }
-
-const ERC20_TRANSFER = [
-  {
-    type: "function",
-    name: "transfer",
-    stateMutability: "nonpayable",
-    inputs: [
-      { name: "to", type: "address" },
-      { name: "amount", type: "uint256" },
-    ],
-    outputs: [{ name: "", type: "bool" }],
-  },
-] as const;
 
 const MAX_FEE_BPS = 10_000;
 
@@ -127,7 +115,7 @@ export function encodeAction(deployment: StoaDeployment, action: ProposalAction)
       return {
         target: address(action.token, "token"),
         value: 0n,
-        calldata: encodeFunctionData({ abi: ERC20_TRANSFER, functionName: "transfer", args: [to, value] }),
+        calldata: encodeFunctionData({ abi: erc20Abi, functionName: "transfer", args: [to, value] }),
       };
     }
     case "raw":
@@ -170,7 +158,7 @@ export function decodeAction(deployment: StoaDeployment, call: ProposalCall): De
   }
   let decoded: { functionName: string; args?: readonly unknown[] };
   try {
-    const abi: Abi = contract ? stoaAbis[contract] : ERC20_TRANSFER;
+    const abi: Abi = contract ? stoaAbis[contract] : erc20Abi;
     decoded = decodeFunctionData({ abi, data: call.calldata });
   } catch {
     return raw;

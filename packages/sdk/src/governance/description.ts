@@ -13,12 +13,18 @@
 const CID = /^[a-zA-Z0-9]{20,120}$/;
 const MAX_TITLE = 200;
 
-/** The on-chain description of a proposal whose Markdown body is at `bodyCid`. */
-export function proposalDescription(title: string, bodyCid: string): string {
+/** The title, trimmed; RangeError unless it is one line of 1-200 characters. */
+export function checkProposalTitle(title: string): string {
   const clean = title.trim();
   if (clean.length === 0 || clean.length > MAX_TITLE || /[\r\n]/.test(clean)) {
     throw new RangeError(`a proposal title is one line of 1-${MAX_TITLE} characters`);
   }
+  return clean;
+}
+
+/** The on-chain description of a proposal whose Markdown body is at `bodyCid`. */
+export function proposalDescription(title: string, bodyCid: string): string {
+  const clean = checkProposalTitle(title);
   if (!CID.test(bodyCid)) throw new RangeError(`not a CID: ${bodyCid}`);
   return `# ${clean}\n\nipfs://${bodyCid}`;
 }

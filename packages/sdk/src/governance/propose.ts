@@ -8,7 +8,7 @@ import { writeContract, type WriteContractReturnType } from "../chain/writeContr
 import { addContent } from "../content/addContent.ts";
 import { StoaError } from "../errors.ts";
 import { encodeActions, type ProposalAction } from "./actions.ts";
-import { proposalDescription } from "./description.ts";
+import { checkProposalTitle, proposalDescription } from "./description.ts";
 
 export type ProposeParameters = {
   /** One line, at most 200 characters. */
@@ -61,7 +61,7 @@ export async function propose(
   const { deployment, publicClient } = await chainOf(client, "propose");
   if (body.length > MAX_BODY) throw new RangeError(`a proposal's body is at most ${MAX_BODY} characters`);
   const calls = encodeActions(deployment, actions);
-  proposalDescription(title, "b".repeat(59)); // checks the title before anything is uploaded
+  const cleanTitle = checkProposalTitle(title); // before anything is uploaded
 
   const block = await publicClient.getBlock();
   const [threshold, votes] = await Promise.all([
@@ -70,7 +70,7 @@ export async function propose(
   ]);
   if (votes < threshold) throw new BelowProposalThresholdError(votes, threshold);
 
-  const { cid: bodyCid } = await addContent(client, { content: `# ${title.trim()}\n\n${body}` });
+  const { cid: bodyCid } = await addContent(client, { content: `# ${cleanTitle}\n\n${body}` });
   const description = proposalDescription(title, bodyCid);
   const sent = await writeContract(client, {
     contract: "governor",
